@@ -1,0 +1,1 @@
+console.log('tdaemon: not yet');

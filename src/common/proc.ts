@@ -1,0 +1,81 @@
+import * as fs from 'node:fs';
+
+/** The fields of /proc/PID/stat that liveness and identity checks need. */
+export interface ProcStat {
+  pid: number;
+  /** One letter: R running, S sleeping, D disk, T stopped, Z zombie, X dead. */
+  state: string;
+  ppid: number;
+  pgrp: number;
+  session: number;
+  /**
+   * Field 22, the start time in clock ticks since boot. Kept as the raw
+   * string: it is an identity token, compared for equality, never as a date
+   * (a derived date is only good to about a second; node-facts.md §8).
+   */
+  startTicks: string;
+}
+
+/**
+ * Reads /proc/PID/stat, or null when there is no such process. The command
+ * name may hold spaces and parentheses, so fields are counted from the last
+ * ')' rather than split from the start.
+ */
+export function readProcStat(pid: number): ProcStat | null {
+  let text: string;
+  try {
+    text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return null;
+  }
+  const close = text.lastIndexOf(')');
+  if (close < 0) return null;
+  const f = text.slice(close + 2).split(' ');
+  if (f.length < 20) return null;
+  return {
+    pid,
+    state: f[0],
+    ppid: Number(f[1]),
+    pgrp: Number(f[2]),
+    session: Number(f[3]),
+    startTicks: f[19],
+  };
+}
+
+/**
+ * A zombie is dead: on machines whose init does not reap orphans it stays in
+ * the process table, and kill(pid, 0) still succeeds on it.
+ */
+export function isLiveState(state: string): boolean {
+  return state !== 'Z' && state !== 'X';
+}
+
+/** The process is there and not a zombie. */
+export function isAlive(pid: number): boolean {
+  const stat = readProcStat(pid);
+  return stat !== null && isLiveState(stat.state);
+}
+
+/** Every live (non-zombie) process of the machine. */
+export function listLiveProcesses(): ProcStat[] {
+  const result: ProcStat[] = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const stat = readProcStat(Number(name));
+    if (stat && isLiveState(stat.state)) result.push(stat);
+  }
+  return result;
+}
+
+/** Ticks per second for field 22; Linux has used 100 on every architecture for user space. */
+export const CLOCK_TICKS_PER_SECOND = 100;
+
+/** Seconds since boot, from /proc/uptime. */
+export function readUptimeSeconds(): number {
+  return Number(fs.readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+}
+
+/** How long a process has been running, in seconds, from its start ticks. */
+export function secondsSinceStart(startTicks: string): number {
+  return Math.max(0, readUptimeSeconds() - Number(startTicks) / CLOCK_TICKS_PER_SECOND);
+}
