@@ -1,1 +1,254 @@
-console.log('tdaemon: not yet');
+import yargs from 'yargs/yargs';
+import type { Options } from 'yargs';
+import { CliError } from '../common/errors';
+import { ignoreStdioErrors, sayError, writeQuietly } from '../common/say';
+import { VERSION } from '../common/version';
+import { EXIT } from '../tdaemon/exit-codes';
+import { resolvePaths, type DaemonPaths } from '../tdaemon/paths';
+import { reloadDaemon } from '../tdaemon/reload';
+import { restartDaemon, type StartOverrides } from '../tdaemon/restart';
+import { startDaemon, type StartOptions } from '../tdaemon/start';
+import type { RespawnPolicy } from '../tdaemon/state';
+import { statusDaemon } from '../tdaemon/status';
+import { stopDaemon } from '../tdaemon/stop';
+import { showLogs } from '../tdaemon/logs';
+import {
+  IDENTITY_OPTIONS,
+  LOGS_OPTIONS,
+  RELOAD_OPTIONS,
+  START_OPTIONS,
+  STATUS_OPTIONS,
+  STOP_OPTIONS,
+  many,
+  one,
+  parseCount,
+  parseEnv,
+  parseSeconds,
+  parseSignalOption,
+  parseUmask,
+} from './tdaemon-options';
+
+type Argv = Record<string, unknown> & { '--'?: string[] };
+
+interface Verb {
+  name: string;
+  usage: string;
+  describe: string;
+  options: Record<string, Options>;
+  /** Takes COMMAND [ARG]... after its options. */
+  takesCommand: boolean;
+  run(paths: () => DaemonPaths, argv: Argv, command: string[]): Promise<number> | number;
+}
+
+const PARSER = {
+  'halt-at-non-option': true,
+  'populate--': true,
+  'parse-positional-numbers': false,
+  'parse-numbers': false,
+  'boolean-negation': false,
+  'duplicate-arguments-array': true,
+} as const;
+
+const VERBS: Verb[] = [
+  {
+    name: 'start',
+    usage: 'tdaemon [--pidfile FILE | --name NAME] start [OPTION]... [--] COMMAND [ARG]...',
+    describe: 'start COMMAND as a daemon, unless it already runs',
+    options: { ...START_OPTIONS, ...STOP_OPTIONS, ...RELOAD_OPTIONS },
+    takesCommand: true,
+    run: (paths, argv, command) => {
+      if (command.length === 0) throw new CliError("start needs a command: tdaemon start [OPTION]... -- COMMAND [ARG]...", EXIT.USAGE);
+      return startDaemon({ ...startDefaults(), ...definedOnly(startOverrides(argv)), paths: paths(), command });
+    },
+  },
+  {
+    name: 'stop',
+    usage: 'tdaemon [--pidfile FILE | --name NAME] stop [OPTION]...',
+    describe: 'stop the daemon and every process of its session',
+    options: STOP_OPTIONS,
+    takesCommand: false,
+    run: (paths, argv) =>
+      stopDaemon(paths(), {
+        stopSignal: parseSignalOption('stop-signal', one(argv['stop-signal'])),
+        stopTimeoutMs: argv['stop-timeout'] === undefined ? undefined : parseSeconds('stop-timeout', one(argv['stop-timeout']), 0),
+      }),
+  },
+  {
+    name: 'restart',
+    usage: 'tdaemon [--pidfile FILE | --name NAME] restart [OPTION]... [[--] COMMAND [ARG]...]',
+    describe: 'stop, then start again as recorded (or with the COMMAND given)',
+    options: { ...START_OPTIONS, ...STOP_OPTIONS, ...RELOAD_OPTIONS },
+    takesCommand: true,
+    run: (paths, argv, command) => restartDaemon(paths(), command, startOverrides(argv), startDefaults()),
+  },
+  {
+    name: 'status',
+    usage: 'tdaemon [--pidfile FILE | --name NAME] status [--json]',
+    describe: 'say whether the daemon runs; exit 0 running, 1 dead, 3 not running, 4 unknown',
+    options: STATUS_OPTIONS,
+    takesCommand: false,
+    run: (paths, argv) => statusDaemon(paths(), argv.json === true),
+  },
+  {
+    name: 'reload',
+    usage: 'tdaemon [--pidfile FILE | --name NAME] reload [--reload-signal SIG]',
+    describe: 'send the reload signal (HUP) to the daemon',
+    options: RELOAD_OPTIONS,
+    takesCommand: false,
+    run: (paths, argv) => reloadDaemon(paths(), parseSignalOption('reload-signal', one(argv['reload-signal']))),
+  },
+  {
+    name: 'logs',
+    usage: 'tdaemon [--pidfile FILE | --name NAME] logs [-n N] [-f]',
+    describe: "print the end of the daemon's log, and follow it with -f",
+    options: LOGS_OPTIONS,
+    takesCommand: false,
+    run: (paths, argv) => showLogs(paths(), parseCount('lines', one(argv.lines), 20), argv.follow === true),
+  },
+];
+
+const MAIN_USAGE = `Usage: tdaemon [--pidfile FILE | --name NAME] VERB [OPTION]... [[--] COMMAND [ARG]...]
+
+Run COMMAND as a daemon and control it: start, stop, restart, status, reload, logs.
+
+Verbs:
+${VERBS.map((verb) => `  ${verb.name.padEnd(8)} ${verb.describe}`).join('\n')}
+
+'tdaemon VERB --help' lists a verb's options. Options may stand before or after the verb.`;
+
+const EPILOGUE = `Exit status (LSB): 0 success, 1 failure, 2 bad usage, 4 insufficient privilege,
+5 command not installed, 7 not running (reload); status: 0 running, 1 dead but
+pidfile exists, 3 not running, 4 unknown.`;
+
+function startDefaults(): Omit<StartOptions, 'paths' | 'command'> {
+  return {
+    env: {},
+    waitMs: 1000,
+    stopSignal: 'SIGTERM',
+    stopTimeoutMs: 10000,
+    reloadSignal: 'SIGHUP',
+    respawn: null,
+  };
+}
+
+function startOverrides(argv: Argv): StartOverrides {
+  return {
+    log: one(argv.log),
+    errorLog: one(argv['error-log']),
+    chdir: one(argv.chdir),
+    umask: parseUmask(one(argv.umask)),
+    env: argv.env === undefined ? undefined : parseEnv(many(argv.env)),
+    user: one(argv.user),
+    group: one(argv.group),
+    waitMs: argv.wait === undefined ? undefined : parseSeconds('wait', one(argv.wait), 1000),
+    stopSignal: parseSignalOption('stop-signal', one(argv['stop-signal'])),
+    stopTimeoutMs: argv['stop-timeout'] === undefined ? undefined : parseSeconds('stop-timeout', one(argv['stop-timeout']), 10000),
+    reloadSignal: parseSignalOption('reload-signal', one(argv['reload-signal'])),
+    respawn: respawnPolicy(argv),
+  };
+}
+
+const RESPAWN_ONLY = ['restart', 'no-restart-exit', 'min-uptime', 'backoff-max', 'max-restarts', 'restart-window'];
+
+function respawnPolicy(argv: Argv): RespawnPolicy | null | undefined {
+  if (argv.respawn !== true) {
+    const stray = RESPAWN_ONLY.find((option) => argv[option] !== undefined);
+    if (stray) throw new CliError(`--${stray} needs --respawn`, EXIT.USAGE);
+    return undefined;
+  }
+  const restart = one(argv.restart) ?? 'on-failure';
+  if (restart !== 'on-failure' && restart !== 'always') {
+    throw new CliError(`--restart takes on-failure or always, not '${restart}'`, EXIT.USAGE);
+  }
+  const codes = many(argv['no-restart-exit']).map((code) => {
+    if (!/^\d+$/.test(code) || Number(code) > 255) throw new CliError(`--no-restart-exit takes an exit code 0-255, not '${code}'`, EXIT.USAGE);
+    return Number(code);
+  });
+  return {
+    restart,
+    noRestartExitCodes: codes,
+    minUptimeMs: parseSeconds('min-uptime', one(argv['min-uptime']), 10000),
+    backoffMaxMs: parseSeconds('backoff-max', one(argv['backoff-max']), 30000),
+    maxRestarts: parseCount('max-restarts', one(argv['max-restarts']), 10),
+    restartWindowMs: parseSeconds('restart-window', one(argv['restart-window']), 60000),
+  };
+}
+
+function definedOnly<T extends object>(object: T): Partial<T> {
+  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+function parser(args: string[], usage: string, options: Record<string, Options>) {
+  return yargs(args)
+    .scriptName('tdaemon')
+    .usage(usage)
+    .parserConfiguration(PARSER)
+    .options(options)
+    .help('help', 'show this help and exit')
+    .alias('help', 'h')
+    .version(false)
+    .strict()
+    .wrap(null)
+    .exitProcess(false)
+    .fail((message) => {
+      throw new CliError(describeParseFailure(message), EXIT.USAGE);
+    });
+}
+
+async function main(argv: string[]): Promise<number> {
+  ignoreStdioErrors();
+  if (argv[0] === '__watchdog') {
+    const { runWatchdog } = require('../tdaemon/watchdog') as typeof import('../tdaemon/watchdog');
+    return runWatchdog(argv[1], argv[2], argv[3]);
+  }
+  const first = parser(argv, MAIN_USAGE, IDENTITY_OPTIONS)
+    .epilogue(EPILOGUE)
+    .version('version', 'show the version and exit', `tdaemon ${VERSION}`)
+    .parseSync() as Argv;
+  if (first.help || first.version) return EXIT.OK;
+  const [verbName, ...rest] = first['--'] ?? [];
+  if (verbName === undefined) throw new CliError("no verb; try 'tdaemon --help'", EXIT.USAGE);
+  const verb = VERBS.find((v) => v.name === verbName);
+  if (!verb) throw new CliError(`unknown verb '${verbName}'; verbs: ${VERBS.map((v) => v.name).join(' ')}`, EXIT.USAGE);
+
+  const second = parser(rest, `${verb.usage}\n\n${capitalize(verb.describe)}.`, { ...IDENTITY_OPTIONS, ...verb.options })
+    .epilogue(EPILOGUE)
+    .parseSync() as Argv;
+  if (second.help) return EXIT.OK;
+  const command = second['--'] ?? [];
+  if (!verb.takesCommand && command.length > 0) {
+    throw new CliError(`${verb.name} takes no command or operand ('${command[0]}')`, EXIT.USAGE);
+  }
+  const pidfile = one(second.pidfile) ?? one(first.pidfile);
+  const name = one(second.name) ?? one(first.name);
+  const paths = () => resolvePaths({ pidfile, name }, process.env, verb.name === 'start' || verb.name === 'restart');
+  paths(); // a missing identity is a usage error before anything else
+  return verb.run(paths, second, command);
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function describeParseFailure(message: string): string {
+  const unknown = /^Unknown arguments?: (.*)$/.exec(message);
+  if (unknown) {
+    const name = unknown[1].split(', ')[0];
+    return `unrecognized option '${name.length === 1 ? '-' : '--'}${name}'; try 'tdaemon --help'`;
+  }
+  const missing = /^Not enough arguments following: (.*)$/.exec(message);
+  if (missing) return `option '--${missing[1]}' requires an argument`;
+  return message;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error) => {
+    if (error instanceof CliError) {
+      sayError('tdaemon', error.message);
+      process.exit(error.exitCode);
+    }
+    writeQuietly(2, `tdaemon: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
+    process.exit(EXIT.FAILURE);
+  },
+);

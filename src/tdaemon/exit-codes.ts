@@ -1,0 +1,11 @@
+/** LSB init-script exit statuses (tdaemon(1), EXIT STATUS). */
+export const EXIT = {
+  OK: 0,
+  FAILURE: 1,
+  USAGE: 2,
+  NOT_RUNNING_STATUS: 3,
+  PRIVILEGE: 4,
+  UNKNOWN_STATUS: 4,
+  NOT_INSTALLED: 5,
+  NOT_RUNNING: 7,
+} as const;

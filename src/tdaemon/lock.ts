@@ -1,0 +1,60 @@
+import type * as Lockfile from 'proper-lockfile';
+import { CliError, describeErrno } from '../common/errors';
+import { EXIT } from './exit-codes';
+import type { DaemonPaths } from './paths';
+import { isPermission } from './paths';
+import { sleep } from './session';
+
+/**
+ * proper-lockfile's lock directory for the pidfile. A lock whose holder died
+ * is taken over once it is STALE_MS old; the takeover is not atomic
+ * (node-facts.md §4), so start also claims the pidfile before it spawns.
+ */
+export const STALE_MS = 2000;
+export const UPDATE_MS = 1000;
+
+export type Release = () => Promise<void>;
+
+// Loaded on first use: status, stop and logs never pay for it.
+function lockfile(): typeof Lockfile {
+  return require('proper-lockfile') as typeof Lockfile;
+}
+
+export function tryLock(paths: DaemonPaths, onCompromised: (error: Error) => void): Promise<Release> {
+  return lockfile().lock(paths.pidfile, {
+    realpath: false,
+    lockfilePath: paths.lockfile,
+    stale: STALE_MS,
+    update: UPDATE_MS,
+    retries: 0,
+    onCompromised,
+  });
+}
+
+/**
+ * Takes the lock, polling while another process holds it; SHOULD_GIVE_UP is
+ * asked between tries (start asks whether a daemon now runs). Returns null
+ * when SHOULD_GIVE_UP said so.
+ */
+export async function lockWithin(
+  paths: DaemonPaths,
+  timeoutMs: number,
+  shouldGiveUp: () => boolean,
+): Promise<Release | null> {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await tryLock(paths, () => {});
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ELOCKED') {
+        throw new CliError(`cannot lock ${paths.lockfile}: ${describeErrno(error)}`, isPermission(error) ? EXIT.PRIVILEGE : EXIT.FAILURE);
+      }
+    }
+    if (shouldGiveUp()) return null;
+    if (Date.now() > deadline) {
+      throw new CliError(`another tdaemon holds ${paths.lockfile}; try again, or remove it if no tdaemon runs`, EXIT.FAILURE);
+    }
+    await sleep(Math.min(10 + attempt * 5, 60));
+  }
+}

@@ -1,0 +1,73 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CliError, describeErrno } from '../common/errors';
+import { EXIT } from './exit-codes';
+
+/** Where one daemon's files live. */
+export interface DaemonPaths {
+  /** What messages call the daemon: --name, or the pidfile's base name. */
+  name: string;
+  pidfile: string;
+  /** Beside the pidfile: what restart and status need beyond the pid. */
+  statefile: string;
+  /** proper-lockfile's lock directory for the pidfile. */
+  lockfile: string;
+  /** A start in progress claims the pidfile here (see start.ts). */
+  claimfile: string;
+  /** The default log: the pidfile's path with .log in place of .pid. */
+  defaultLog: string;
+}
+
+const NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.@-]*$/;
+
+/**
+ * The per-user directory --name uses: /run/tdaemon for root, else
+ * $XDG_RUNTIME_DIR/tdaemon (cleared at boot, like /run), else
+ * ~/.local/state/tdaemon.
+ */
+export function runtimeDirectory(env: NodeJS.ProcessEnv): string {
+  if (process.getuid?.() === 0) return '/run/tdaemon';
+  if (env.XDG_RUNTIME_DIR) return path.join(env.XDG_RUNTIME_DIR, 'tdaemon');
+  return path.join(env.HOME || os.homedir(), '.local', 'state', 'tdaemon');
+}
+
+export function resolvePaths(options: { pidfile?: string; name?: string }, env: NodeJS.ProcessEnv, create: boolean): DaemonPaths {
+  if (options.pidfile !== undefined && options.pidfile !== '') {
+    const pidfile = path.resolve(options.pidfile);
+    const base = pidfile.endsWith('.pid') ? pidfile.slice(0, -4) : pidfile;
+    return pathsFor(options.name ?? path.basename(base), pidfile, base);
+  }
+  if (options.name === undefined || options.name === '') {
+    throw new CliError('give --pidfile FILE or --name NAME to say which daemon', EXIT.USAGE);
+  }
+  if (!NAME_PATTERN.test(options.name)) {
+    throw new CliError(`invalid --name '${options.name}': use letters, digits and . _ @ - only`, EXIT.USAGE);
+  }
+  const dir = runtimeDirectory(env);
+  if (create) {
+    try {
+      fs.mkdirSync(dir, { recursive: true, mode: process.getuid?.() === 0 ? 0o755 : 0o700 });
+    } catch (error) {
+      throw new CliError(`cannot create ${dir}: ${describeErrno(error)}`, isPermission(error) ? EXIT.PRIVILEGE : EXIT.FAILURE);
+    }
+  }
+  const base = path.join(dir, options.name);
+  return pathsFor(options.name, `${base}.pid`, base);
+}
+
+function pathsFor(name: string, pidfile: string, base: string): DaemonPaths {
+  return {
+    name,
+    pidfile,
+    statefile: `${base}.state`,
+    lockfile: `${pidfile}.lock`,
+    claimfile: `${pidfile}.starting`,
+    defaultLog: `${base}.log`,
+  };
+}
+
+export function isPermission(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  return code === 'EACCES' || code === 'EPERM' || code === 'EROFS';
+}

@@ -1,0 +1,43 @@
+import { readProcStat, secondsSinceStart } from '../common/proc';
+import type { DaemonPaths } from './paths';
+import { readPidfile } from './pidfile';
+import { sessionMembers, isSameProcess } from './session';
+import { readState } from './state';
+import { evaluateStatus, type StatusVerdict } from './status-eval';
+
+/** Looks at the pidfile, the state file and /proc, and says what runs. */
+export function probe(paths: DaemonPaths): StatusVerdict {
+  const pidfile = readPidfile(paths.pidfile);
+  const state = pidfile.kind === 'absent' ? ({ kind: 'absent' } as const) : readState(paths.statefile);
+  const record = state.kind === 'ok' ? state.record : null;
+  let pidIsOurs = false;
+  let pidAlive = false;
+  let childIsOurs = false;
+  let leftovers: number[] = [];
+  let uptimeSeconds: number | null = null;
+  if (pidfile.kind === 'pid') {
+    const stat = readProcStat(pidfile.pid);
+    pidAlive = stat !== null && stat.state !== 'Z' && stat.state !== 'X';
+    const recorded = record !== null && record.pid === pidfile.pid;
+    pidIsOurs = recorded && pidAlive && stat!.startTicks === record.startTicks;
+    const watch = recorded ? record.watchdog : null;
+    if (watch?.childPid && watch.childStartTicks) {
+      childIsOurs = isSameProcess(watch.childPid, watch.childStartTicks);
+      if (childIsOurs) uptimeSeconds = secondsSinceStart(watch.childStartTicks);
+    } else if (pidIsOurs) {
+      uptimeSeconds = secondsSinceStart(record!.startTicks);
+    }
+    if (recorded && !pidIsOurs && !watch) leftovers = sessionMembers(record.pid, record.startTicks).map((p) => p.pid);
+  }
+  return evaluateStatus({
+    name: paths.name,
+    pidfilePath: paths.pidfile,
+    pidfile,
+    state,
+    pidIsOurs,
+    pidAlive,
+    childIsOurs,
+    leftovers,
+    uptimeSeconds,
+  });
+}

@@ -1,0 +1,59 @@
+import { CliError } from '../common/errors';
+import { EXIT } from './exit-codes';
+import type { DaemonPaths } from './paths';
+import { startDaemon, type StartOptions } from './start';
+import { readState, type DaemonRecord } from './state';
+import { stopDaemon } from './stop';
+
+/** Start options given on the restart command line; undefined means "as recorded". */
+export type StartOverrides = Partial<Omit<StartOptions, 'paths' | 'command'>>;
+
+/**
+ * Stops the daemon, then starts it again with the command and options
+ * recorded at its last start, each replaced by any given now. A daemon that
+ * gave up is started afresh, with its counters reset.
+ */
+export async function restartDaemon(
+  paths: DaemonPaths,
+  command: string[] | undefined,
+  overrides: StartOverrides,
+  defaults: Omit<StartOptions, 'paths' | 'command'>,
+): Promise<number> {
+  const state = readState(paths.statefile);
+  const record = state.kind === 'ok' ? state.record : null;
+  if (!command?.length && record === null) {
+    throw new CliError(`nothing is recorded for ${paths.name}; give the command: tdaemon restart -- COMMAND [ARG]...`, EXIT.USAGE);
+  }
+  const stopped = await stopDaemon(paths, { stopSignal: overrides.stopSignal, stopTimeoutMs: overrides.stopTimeoutMs });
+  if (stopped !== EXIT.OK) return stopped;
+  const recorded = record ? fromRecord(record) : {};
+  const options: StartOptions = {
+    ...defaults,
+    ...recorded,
+    ...definedOnly(overrides),
+    env: { ...(recorded.env ?? {}), ...(overrides.env ?? {}) },
+    paths,
+    command: command?.length ? command : record!.command,
+  };
+  return startDaemon(options);
+}
+
+function fromRecord(record: DaemonRecord): StartOverrides {
+  return definedOnly({
+    log: record.log,
+    errorLog: record.errorLog ?? undefined,
+    chdir: record.cwd,
+    umask: record.umask ?? undefined,
+    env: record.env,
+    user: record.user ?? undefined,
+    group: record.group ?? undefined,
+    stopSignal: record.stopSignal as NodeJS.Signals,
+    stopTimeoutMs: record.stopTimeoutMs,
+    reloadSignal: record.reloadSignal as NodeJS.Signals,
+    respawn: record.respawn,
+  });
+}
+
+function definedOnly<T extends object>(object: T): Partial<T> {
+  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,51 @@
+import { writeQuietly } from '../common/say';
+import type { DaemonPaths } from './paths';
+import { probe } from './probe';
+import { formatUptime } from './status-eval';
+
+/** Prints one line (or one JSON object) and returns the LSB status code. */
+export function statusDaemon(paths: DaemonPaths, json: boolean): number {
+  const verdict = probe(paths);
+  const record = verdict.record;
+  if (json) {
+    const watch = record?.watchdog ?? null;
+    const object = {
+      name: paths.name,
+      status: verdict.kind,
+      exitCode: verdict.exitCode,
+      summary: verdict.summary,
+      pid: verdict.pid,
+      pidfile: paths.pidfile,
+      statefile: paths.statefile,
+      command: record?.command ?? null,
+      cwd: record?.cwd ?? null,
+      log: record?.log ?? null,
+      errorLog: record?.errorLog ?? null,
+      startedAt: record?.startedAt ?? null,
+      uptime: verdict.kind === 'running' || verdict.kind === 'watchdog-lost' ? uptimeOf(verdict.summary) : null,
+      watchdog: watch
+        ? {
+            pid: record!.pid,
+            alive: verdict.kind === 'running' || verdict.kind === 'gave-up' ? verdict.kind === 'running' : false,
+            state: watch.state,
+            childPid: watch.childPid,
+            restarts: watch.restarts,
+            lastExit: watch.lastExit,
+            nextRestartAt: watch.nextRestartAt,
+            reason: watch.reason,
+            rssKb: watch.watchdogRssKb,
+          }
+        : null,
+    };
+    writeQuietly(1, `${JSON.stringify(object)}\n`);
+  } else {
+    writeQuietly(1, `${paths.name}: ${verdict.summary}\n`);
+  }
+  return verdict.exitCode;
+}
+
+function uptimeOf(summary: string): string | null {
+  return /up ([0-9dhms]+)/.exec(summary)?.[1] ?? null;
+}
+
+export { formatUptime };

@@ -1,0 +1,130 @@
+import * as fs from 'node:fs';
+import { removeIfHolds, writeFileAtomic } from '../common/atomic-file';
+import { EXIT } from './exit-codes';
+import type { DaemonPaths } from './paths';
+import { probe } from './probe';
+import { isSameProcess, sleep, stopSession, trySignal } from './session';
+import { complain, say } from './start';
+import type { DaemonRecord } from './state';
+
+export interface StopOptions {
+  stopSignal?: NodeJS.Signals;
+  stopTimeoutMs?: number;
+}
+
+/** Where stop leaves its signal and timeout for a watchdog to use. */
+export function stopRequestFile(paths: DaemonPaths): string {
+  return `${paths.pidfile}.stop`;
+}
+
+/**
+ * Stops the daemon and everything in its session, then removes pidfile and
+ * state. A process tdaemon did not start is never signalled.
+ */
+export async function stopDaemon(paths: DaemonPaths, options: StopOptions): Promise<number> {
+  const verdict = probe(paths);
+  const record = verdict.record;
+  switch (verdict.kind) {
+    case 'not-running':
+      say(`${paths.name} not running`);
+      return EXIT.OK;
+    case 'unknown':
+      complain(`${paths.name}: ${verdict.summary.replace(/^unknown \((.*)\)$/, '$1')}; not touching anything`);
+      return EXIT.FAILURE;
+    case 'gave-up':
+    case 'dead': {
+      let survivors: number[] = [];
+      if (record && !record.watchdog) {
+        survivors = await stopSession(record.pid, record.startTicks, 'SIGKILL', 0);
+      }
+      forget(paths, verdict.record);
+      if (survivors.length > 0) return reportSurvivors(paths, survivors);
+      say(`${paths.name} not running (${verdict.summary}); removed its pidfile`);
+      return EXIT.OK;
+    }
+    case 'watchdog-lost': {
+      const watch = record!.watchdog!;
+      const survivors = await stopSession(watch.childPid!, watch.childStartTicks!, signalOf(options, record!), timeoutOf(options, record!));
+      forget(paths, record);
+      if (survivors.length > 0) return reportSurvivors(paths, survivors);
+      say(`${paths.name} stopped (pid ${watch.childPid}; its watchdog was already gone)`);
+      return EXIT.OK;
+    }
+    case 'running': {
+      if (record!.watchdog) return stopWatched(paths, record!, options);
+      const survivors = await stopSession(record!.pid, record!.startTicks, signalOf(options, record!), timeoutOf(options, record!));
+      if (survivors.length > 0) return reportSurvivors(paths, survivors);
+      forget(paths, record);
+      say(`${paths.name} stopped (pid ${record!.pid})`);
+      return EXIT.OK;
+    }
+  }
+}
+
+/** The watchdog stops its child the way stop would, then ends; this waits for both. */
+async function stopWatched(paths: DaemonPaths, record: DaemonRecord, options: StopOptions): Promise<number> {
+  const signal = signalOf(options, record);
+  const timeoutMs = timeoutOf(options, record);
+  writeFileAtomic(stopRequestFile(paths), JSON.stringify({ signal, timeoutMs }));
+  const child = record.watchdog!;
+  trySignal(record.pid, 'SIGTERM');
+  const deadline = Date.now() + timeoutMs + 5000;
+  while (isSameProcess(record.pid, record.startTicks) && Date.now() < deadline) await sleep(10);
+  // Whatever the watchdog managed, nothing of the child's session may stay.
+  const latest = probe(paths).record?.watchdog ?? child;
+  const survivors: number[] = [];
+  for (const watch of [child, latest]) {
+    if (watch.childPid && watch.childStartTicks) {
+      survivors.push(...(await stopSession(watch.childPid, watch.childStartTicks, 'SIGKILL', 0)));
+    }
+  }
+  if (isSameProcess(record.pid, record.startTicks)) {
+    trySignal(record.pid, 'SIGKILL');
+    const killDeadline = Date.now() + 2000;
+    while (isSameProcess(record.pid, record.startTicks) && Date.now() < killDeadline) await sleep(10);
+    if (isSameProcess(record.pid, record.startTicks)) survivors.push(record.pid);
+  }
+  try {
+    fs.unlinkSync(stopRequestFile(paths));
+  } catch {
+    // the watchdog took it
+  }
+  if (survivors.length > 0) return reportSurvivors(paths, survivors);
+  forget(paths, record);
+  say(`${paths.name} stopped (pid ${latest.childPid ?? '-'}, watchdog ${record.pid})`);
+  return EXIT.OK;
+}
+
+function signalOf(options: StopOptions, record: DaemonRecord): NodeJS.Signals {
+  return options.stopSignal ?? (record.stopSignal as NodeJS.Signals);
+}
+
+function timeoutOf(options: StopOptions, record: DaemonRecord): number {
+  return options.stopTimeoutMs ?? record.stopTimeoutMs;
+}
+
+function reportSurvivors(paths: DaemonPaths, pids: number[]): number {
+  complain(`${paths.name}: processes survived SIGKILL: ${pids.join(' ')} (stuck in the kernel?)`);
+  return EXIT.FAILURE;
+}
+
+/** Removes pidfile and state, but only while they still describe RECORD's process. */
+export function forget(paths: DaemonPaths, record: DaemonRecord | null): void {
+  const pidText = fs.existsSync(paths.pidfile) ? safeRead(paths.pidfile) : null;
+  if (record === null || pidText === `${record.pid}\n` || pidText === null) {
+    if (pidText !== null) removeIfHolds(paths.pidfile, pidText);
+    try {
+      fs.unlinkSync(paths.statefile);
+    } catch {
+      // absent
+    }
+  }
+}
+
+function safeRead(file: string): string | null {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+}
