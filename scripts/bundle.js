@@ -5,7 +5,11 @@ const esbuild = require('esbuild');
 const path = require('node:path');
 
 const root = path.join(__dirname, '..');
-const entries = { tnohup: 'src/cli/tnohup.ts', tdaemon: 'src/cli/tdaemon.ts' };
+const entries = {
+  tnohup: 'src/cli/tnohup.ts',
+  tdaemon: 'src/cli/tdaemon.ts',
+  'tdaemon-watchdog': 'src/cli/tdaemon-watchdog.ts',
+};
 
 for (const [name, entry] of Object.entries(entries)) {
   esbuild.buildSync({

@@ -197,10 +197,6 @@ function parser(args: string[], usage: string, options: Record<string, Options>)
 
 async function main(argv: string[]): Promise<number> {
   ignoreStdioErrors();
-  if (argv[0] === '__watchdog') {
-    const { runWatchdog } = require('../tdaemon/watchdog') as typeof import('../tdaemon/watchdog');
-    return runWatchdog(argv[1], argv[2], argv[3]);
-  }
   const first = parser(argv, MAIN_USAGE, IDENTITY_OPTIONS)
     .epilogue(EPILOGUE)
     .version('version', 'show the version and exit', `tdaemon ${VERSION}`)

@@ -36,6 +36,8 @@ export interface StartOptions {
 }
 
 const LOCK_TIMEOUT_MS = 10000;
+/** The watchdog's own bundle, beside this one in dist/. */
+const WATCHDOG_ENTRY = path.join(__dirname, 'tdaemon-watchdog.js');
 const TAIL_LINES = 10;
 
 /**
@@ -308,7 +310,7 @@ function spawnWatchdog(options: StartOptions, plan: Plan): Started {
   // The watchdog runs as root and drops privileges for the child only; it
   // reads everything else from the state file start writes for it.
   const child = spawnWithUmask(options.umask, () =>
-    spawn(process.execPath, [__filename, '__watchdog', options.paths.pidfile, options.paths.statefile, options.paths.name], {
+    spawn(process.execPath, [WATCHDOG_ENTRY, options.paths.pidfile, options.paths.statefile, options.paths.name], {
       cwd: plan.cwd,
       env: plan.env,
       detached: true,
@@ -398,7 +400,12 @@ async function watchFirstRunOfWatchdog(options: StartOptions, started: Started, 
     const report = state.kind === 'ok' && state.record.pid === record.pid ? state.record.watchdog : null;
     if (report?.childPid) childSeen = true;
     if (report?.lastExit) {
-      reportEarlyDeath(options, plan, `${describeExit(report.lastExit.code, report.lastExit.signal)}; the watchdog goes on by its restart policy ('tdaemon stop' ends it)`);
+      reportEarlyDeath(
+        options,
+        plan,
+        describeExit(report.lastExit.code, report.lastExit.signal),
+        "; its watchdog goes on by the restart policy ('tdaemon stop' ends it)",
+      );
       return EXIT.FAILURE;
     }
     if (watchdogExit !== null) {
@@ -418,9 +425,9 @@ async function watchFirstRunOfWatchdog(options: StartOptions, started: Started, 
   return EXIT.OK;
 }
 
-function reportEarlyDeath(options: StartOptions, plan: Plan, how: string): void {
+function reportEarlyDeath(options: StartOptions, plan: Plan, how: string, after = ''): void {
   const seconds = options.waitMs / 1000;
-  complain(`${options.paths.name} ${how} within ${seconds} s of starting; last lines of ${plan.log}:`);
+  complain(`${options.paths.name} ${how} within ${seconds} s of starting${after}; last lines of ${plan.log}:`);
   for (const file of plan.errorLog ? [plan.log, plan.errorLog] : [plan.log]) {
     const lines = lastLines(file, TAIL_LINES);
     if (file !== plan.log) writeQuietly(2, `  ${file}:\n`);

@@ -1,4 +1,288 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import { onExit } from 'signal-exit';
+import { removeIfHolds } from '../common/atomic-file';
+import { hupIgnoringArgv, SHELL } from '../common/hup-shim';
+import { readProcStat } from '../common/proc';
+import { parseSignal } from '../common/signals';
+import { tryLock, type Release } from './lock';
+import type { DaemonPaths } from './paths';
+import { readPidfile } from './pidfile';
+import { decideRestart, freshHistory, type DeathHistory } from './restart-policy';
+import { signalSession, sleep, stopSession, trySignal } from './session';
+import { readState, writeState, type DaemonRecord, type RespawnPolicy, type WatchdogReport } from './state';
+import { describeExit, formatCommand } from './status-eval';
+import { lookupGroup, lookupUser } from './users';
+
+/**
+ * The watchdog: one detached Node process per watched daemon. It runs the
+ * command in a session of its own, starts it again when it dies (by the
+ * restart policy), and keeps the state file current. Its stdout and stderr
+ * are the daemon's log; it copies none of the child's output.
+ */
 export async function runWatchdog(pidfile: string, statefile: string, name: string): Promise<number> {
-  void pidfile; void statefile; void name;
-  return 1;
+  process.on('SIGHUP', () => watchdog?.forwardReload()); // also: a terminal hangup must not end us
+  process.stdout.on('error', () => {});
+  process.stderr.on('error', () => {});
+  const paths = pathsFrom(pidfile, statefile, name);
+  // start publishes our pid, then releases the lock to us.
+  const record = await waitForOwnRecord(paths);
+  if (record === null) return 1;
+  const release = await lockWithRetry(paths);
+  if (release === null) {
+    logEvent(`cannot take the lock ${paths.lockfile}; exiting`);
+    return 1;
+  }
+  watchdog = new Watchdog(paths, record, release);
+  watchdog.begin();
+  return new Promise<number>(() => {}); // ends through process.exit
+}
+
+let watchdog: Watchdog | null = null;
+
+class Watchdog {
+  private child: ChildProcess | null = null;
+  private childStartedAt = 0;
+  private history: DeathHistory = freshHistory();
+  private timer: NodeJS.Timeout | null = null;
+  private stopping = false;
+  private readonly policy: RespawnPolicy;
+  private readonly report: WatchdogReport;
+  private readonly uid?: number;
+  private readonly gid?: number;
+
+  constructor(
+    private readonly paths: DaemonPaths,
+    private readonly record: DaemonRecord,
+    private readonly release: Release,
+  ) {
+    this.policy = record.respawn!;
+    this.report = record.watchdog!;
+    if (record.user) {
+      const account = lookupUser(record.user);
+      this.uid = account.uid;
+      this.gid = account.gid;
+    }
+    if (record.group) this.gid = lookupGroup(record.group);
+  }
+
+  begin(): void {
+    process.on('SIGTERM', () => void this.shutdown('SIGTERM'));
+    process.on('SIGINT', () => void this.shutdown('SIGINT'));
+    process.on('SIGUSR2', () => void this.restartNow());
+    onExit((code, signal) => {
+      logEvent(`watchdog exiting (${signal ? `signal ${signal}` : `status ${code}`})`);
+    });
+    logEvent(`watchdog ${process.pid} watching ${formatCommand(this.record.command)}`);
+    this.spawnChild();
+  }
+
+  private spawnChild(): void {
+    this.timer = null;
+    const [command, ...args] = this.record.command;
+    let child: ChildProcess;
+    try {
+      child = spawn(SHELL, hupIgnoringArgv(command, args), {
+        detached: true,
+        stdio: ['ignore', 1, 2],
+        uid: this.uid,
+        gid: this.gid,
+      });
+    } catch (error) {
+      logEvent(`cannot start ${command}: ${(error as Error).message}`);
+      this.onChildExit(null, 127);
+      return;
+    }
+    this.child = child;
+    this.childStartedAt = Date.now();
+    const pid = child.pid!;
+    child.once('error', (error) => logEvent(`cannot start ${command}: ${error.message}`));
+    child.once('exit', (code, signal) => {
+      if (this.child === child) this.onChildExit(signal, code);
+    });
+    Object.assign(this.report, {
+      state: 'running',
+      childPid: pid,
+      childStartTicks: readProcStat(pid)?.startTicks ?? null,
+      childStartedAt: new Date(this.childStartedAt).toISOString(),
+      nextRestartAt: null,
+    });
+    this.save();
+    logEvent(`started pid ${pid}`);
+  }
+
+  private onChildExit(signal: NodeJS.Signals | null, code: number | null): void {
+    const at = Date.now();
+    const uptimeMs = at - this.childStartedAt;
+    const old = { pid: this.report.childPid, ticks: this.report.childStartTicks };
+    this.child = null;
+    this.report.lastExit = { code, signal, at: new Date(at).toISOString(), afterMs: uptimeMs };
+    this.report.childPid = null;
+    logEvent(`pid ${old.pid} ${describeExit(code, signal)} after ${(uptimeMs / 1000).toFixed(1)} s`);
+    // What the dead child left in its session would run twice beside the next one.
+    if (old.pid && old.ticks) signalSession(old.pid, old.ticks, 'SIGKILL');
+    if (this.stopping) return;
+
+    const decision = decideRestart(this.policy, this.history, { code, signal, uptimeMs, at });
+    this.history = decision.history;
+    if (decision.action === 'stop') {
+      logEvent(`not restarting: ${decision.reason}`);
+      void this.finish(0, true);
+      return;
+    }
+    if (decision.action === 'give-up') {
+      logEvent(`giving up after ${decision.reason}`);
+      Object.assign(this.report, { state: 'gave-up', reason: decision.reason, nextRestartAt: null });
+      this.save();
+      // pidfile and state stay, so that status can say why; the lock goes.
+      void this.finish(0, false);
+      return;
+    }
+    this.report.restarts++;
+    if (decision.delayMs === 0) {
+      this.spawnChild();
+      return;
+    }
+    logEvent(`restarting in ${(decision.delayMs / 1000).toFixed(1)} s`);
+    Object.assign(this.report, { state: 'backoff', nextRestartAt: new Date(at + decision.delayMs).toISOString() });
+    this.save();
+    this.timer = setTimeout(() => this.spawnChild(), decision.delayMs);
+  }
+
+  /** TERM or INT: stop the child as stop would, then end with status 0. */
+  async shutdown(signal: string): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    if (this.timer) clearTimeout(this.timer);
+    const request = readStopRequest(this.paths);
+    const stopSignal = request.signal ?? (this.record.stopSignal as NodeJS.Signals);
+    const timeoutMs = request.timeoutMs ?? this.record.stopTimeoutMs;
+    logEvent(`${signal}: stopping`);
+    Object.assign(this.report, { state: 'stopping', nextRestartAt: null });
+    this.save();
+    await this.stopChild(stopSignal, timeoutMs);
+    await this.finish(0, true);
+  }
+
+  /** USR2: start the child again now, with the counters reset. */
+  async restartNow(): Promise<void> {
+    if (this.stopping) return;
+    logEvent('SIGUSR2: restarting now, counters reset');
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.stopping = true; // the exit that follows is ours, not a crash
+    await this.stopChild(this.record.stopSignal as NodeJS.Signals, this.record.stopTimeoutMs);
+    this.stopping = false;
+    this.history = freshHistory();
+    this.report.restarts = 0;
+    this.spawnChild();
+  }
+
+  forwardReload(): void {
+    if (this.report.childPid) trySignal(this.report.childPid, 'SIGHUP');
+  }
+
+  private async stopChild(signal: NodeJS.Signals, timeoutMs: number): Promise<void> {
+    const { childPid, childStartTicks } = this.report;
+    if (!childPid || !childStartTicks) return;
+    const exited = this.child ? new Promise((resolve) => this.child!.once('exit', resolve)) : Promise.resolve();
+    await stopSession(childPid, childStartTicks, signal, timeoutMs);
+    await Promise.race([exited, sleep(1000)]); // reap it: no zombie is left behind
+  }
+
+  private async finish(code: number, forget: boolean): Promise<void> {
+    if (forget) {
+      removeIfHolds(this.paths.pidfile, `${process.pid}\n`);
+      const state = readState(this.paths.statefile);
+      if (state.kind === 'ok' && state.record.pid === process.pid) fs.rmSync(this.paths.statefile, { force: true });
+    }
+    fs.rmSync(`${this.paths.pidfile}.stop`, { force: true });
+    try {
+      await this.release();
+    } catch {
+      // already lost; nothing to give back
+    }
+    process.exit(code);
+  }
+
+  private save(): void {
+    this.report.watchdogRssKb = Math.round(process.memoryUsage.rss() / 1024);
+    this.report.firstRunSettled = true;
+    try {
+      // Only while the pidfile still names us: a stop may have removed it.
+      const pid = readPidfile(this.paths.pidfile);
+      if (pid.kind === 'pid' && pid.pid === process.pid) writeState(this.paths.statefile, this.record);
+    } catch (error) {
+      logEvent(`cannot write ${this.paths.statefile}: ${(error as Error).message}`);
+    }
+  }
+}
+
+function pathsFrom(pidfile: string, statefile: string, name: string): DaemonPaths {
+  return {
+    name,
+    pidfile,
+    statefile,
+    lockfile: `${pidfile}.lock`,
+    claimfile: `${pidfile}.starting`,
+    defaultLog: '',
+  };
+}
+
+async function waitForOwnRecord(paths: DaemonPaths): Promise<DaemonRecord | null> {
+  const deadline = Date.now() + 10000;
+  while (Date.now() < deadline) {
+    const pid = readPidfile(paths.pidfile);
+    if (pid.kind === 'pid' && pid.pid === process.pid) {
+      const state = readState(paths.statefile);
+      if (state.kind === 'ok' && state.record.pid === process.pid && state.record.respawn) return state.record;
+    }
+    await sleep(5);
+  }
+  logEvent(`the pidfile ${paths.pidfile} never named this watchdog; exiting`);
+  return null;
+}
+
+async function lockWithRetry(paths: DaemonPaths): Promise<Release | null> {
+  const deadline = Date.now() + 15000;
+  for (;;) {
+    try {
+      return await tryLock(paths, (error) => onLockCompromised(paths, error));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ELOCKED' || Date.now() > deadline) return null;
+    }
+    await sleep(10);
+  }
+}
+
+/**
+ * proper-lockfile's default throws from a timer and would crash us. The
+ * daemon keeps running; the lock is taken again as soon as it can be.
+ */
+function onLockCompromised(paths: DaemonPaths, error: Error): void {
+  logEvent(`lock ${paths.lockfile} compromised (${error.message}); taking it again`);
+  void lockWithRetry(paths).then((release) => {
+    if (release === null) logEvent(`could not take ${paths.lockfile} again; a second start may not be refused`);
+  });
+}
+
+function readStopRequest(paths: DaemonPaths): { signal?: NodeJS.Signals; timeoutMs?: number } {
+  try {
+    const request = JSON.parse(fs.readFileSync(`${paths.pidfile}.stop`, 'utf8'));
+    return {
+      signal: typeof request.signal === 'string' ? parseSignal(request.signal) ?? undefined : undefined,
+      timeoutMs: typeof request.timeoutMs === 'number' ? request.timeoutMs : undefined,
+    };
+  } catch {
+    return {};
+  }
+}
+
+/** A timestamped line in the daemon's log. A write error (disk full, log gone) is never fatal. */
+function logEvent(message: string): void {
+  try {
+    fs.writeSync(1, `${new Date().toISOString()} tdaemon[${process.pid}]: ${message}\n`);
+  } catch {
+    // the log is the only place to say it
+  }
 }

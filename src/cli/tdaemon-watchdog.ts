@@ -1,0 +1,15 @@
+// Entry of the watchdog process that `tdaemon start --respawn` spawns. A
+// bundle of its own, so that the long-lived process never loads yargs.
+import { runWatchdog } from '../tdaemon/watchdog';
+
+const [pidfile, statefile, name] = process.argv.slice(2);
+runWatchdog(pidfile, statefile, name).then(
+  (code) => process.exit(code),
+  (error) => {
+    try {
+      require('node:fs').writeSync(2, `tdaemon watchdog: ${(error as Error)?.stack ?? String(error)}\n`);
+    } finally {
+      process.exit(1);
+    }
+  },
+);
