@@ -1,6 +1,6 @@
 import { spawn, type StdioOptions } from 'node:child_process';
 import * as fs from 'node:fs';
-import { onExit } from 'signal-exit';
+import type * as SignalExit from 'signal-exit';
 import { beginAtomicWrite, openAppendExact, removeIfHolds, type PendingFile } from '../common/atomic-file';
 import { describeLookupError, lookupCommand } from '../common/command-path';
 import { CliError, describeErrno } from '../common/errors';
@@ -57,7 +57,8 @@ export function runNohup(options: NohupOptions): void {
       throw fail(`cannot write pidfile ${quoteName(options.pidfile)}: ${describeErrno(error)}`);
     }
   }
-  const removeTempOnExit = onExit(() => pending?.abandon());
+  // Loaded only with -p: without a pidfile there is nothing to clean up.
+  const removeTempOnExit = pending ? (require('signal-exit') as typeof SignalExit).onExit(() => pending?.abandon()) : () => {};
 
   const found = lookupCommand(options.command, process.env.PATH, process.cwd());
   if (!found.found) {
