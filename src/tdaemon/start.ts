@@ -15,7 +15,7 @@ import { readPidfile, isSymlink } from './pidfile';
 import { probe } from './probe';
 import { isSameProcess, sessionMembers, signalSession, sleep } from './session';
 import { readState, writeState, type DaemonRecord, type RespawnPolicy } from './state';
-import { describeExit } from './status-eval';
+import { describeExit, type StatusVerdict } from './status-eval';
 import { lookupGroup, lookupUser } from './users';
 
 export interface StartOptions {
@@ -171,8 +171,16 @@ function openLog(file: string, umask: number, option: string): number {
 function alreadyRunning(paths: DaemonPaths): number | null {
   const verdict = probe(paths);
   if (verdict.pid === null && verdict.kind !== 'running') return null;
-  say(`${paths.name} already running (pid ${verdict.pid ?? verdict.record?.pid})`);
+  say(`${paths.name} already running (${describeRunning(verdict)})`);
   return EXIT.OK;
+}
+
+/** "pid N", and for a watched daemon its watchdog too (the child may not have started yet). */
+function describeRunning(verdict: StatusVerdict): string {
+  const record = verdict.record;
+  if (!record?.watchdog) return `pid ${verdict.pid}`;
+  if (verdict.kind === 'watchdog-lost') return `pid ${verdict.pid}, watchdog lost`;
+  return verdict.pid ? `pid ${verdict.pid}, watchdog ${record.pid}` : `watchdog ${record.pid}, starting`;
 }
 
 /** A dead daemon's children still in its session would be orphaned by a second copy. */
@@ -365,7 +373,8 @@ function publish(paths: DaemonPaths, record: DaemonRecord): void {
 async function watchFirstRun(options: StartOptions, started: Started, plan: Plan): Promise<number> {
   const { paths } = options;
   const { child, record } = started;
-  const outcome = await Promise.race([started.exited, sleep(options.waitMs).then(() => null)]);
+  // --wait 0: the command runs; that is all start was asked to see.
+  const outcome = options.waitMs === 0 ? null : await Promise.race([started.exited, sleep(options.waitMs).then(() => null)]);
   if (outcome === null) {
     child.unref();
     say(`${paths.name} started (pid ${record.pid}); log ${plan.log}`);
@@ -398,7 +407,8 @@ async function watchFirstRunOfWatchdog(options: StartOptions, started: Started, 
   for (;;) {
     const state = readState(paths.statefile);
     const report = state.kind === 'ok' && state.record.pid === record.pid ? state.record.watchdog : null;
-    if (report?.childPid) childSeen = true;
+    if (report?.childPid || report?.lastExit) childSeen = true;
+    if (childSeen && options.waitMs === 0) break;
     if (report?.lastExit) {
       reportEarlyDeath(
         options,
