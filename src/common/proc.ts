@@ -79,3 +79,13 @@ export function readUptimeSeconds(): number {
 export function secondsSinceStart(startTicks: string): number {
   return Math.max(0, readUptimeSeconds() - Number(startTicks) / CLOCK_TICKS_PER_SECOND);
 }
+
+/** A signal mask line of /proc/PID/status (SigCgt, SigIgn, SigBlk) as bits, or null. */
+export function procSignalMask(pid: number, field: 'SigCgt' | 'SigIgn' | 'SigBlk'): bigint | null {
+  try {
+    const match = new RegExp(`^${field}:\\s*([0-9a-f]+)$`, 'm').exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? BigInt(`0x${match[1]}`) : null;
+  } catch {
+    return null;
+  }
+}

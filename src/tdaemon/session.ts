@@ -2,10 +2,14 @@ import { listLiveProcesses, readProcStat, type ProcStat } from '../common/proc';
 
 /**
  * The live processes of the session SID that began no earlier than its
- * leader did. A session id is the leader's pid; the start-time floor keeps a
- * reused pid's unrelated session out once the leader is gone.
+ * leader did. A session id is the leader's pid. Linux never hands out a pid
+ * still in use as a session id, so when that pid now belongs to a process
+ * with another start time, the old session is empty and the new one is a
+ * stranger's: nothing is returned. The start-time floor covers the rest.
  */
 export function sessionMembers(sid: number, leaderStartTicks: string): ProcStat[] {
+  const holder = readProcStat(sid);
+  if (holder !== null && holder.startTicks !== leaderStartTicks) return [];
   const floor = Number(leaderStartTicks);
   return listLiveProcesses().filter((p) => p.session === sid && Number(p.startTicks) >= floor);
 }

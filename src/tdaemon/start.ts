@@ -5,6 +5,7 @@ import { removeIfHolds, writeFileAtomic } from '../common/atomic-file';
 import { describeLookupError, lookupCommand } from '../common/command-path';
 import { CliError, describeErrno } from '../common/errors';
 import { hupIgnoringArgv, SHELL } from '../common/hup-shim';
+import { closeInheritedDescriptors } from '../common/inherited-fds';
 import { readProcStat } from '../common/proc';
 import { writeQuietly } from '../common/say';
 import { EXIT } from './exit-codes';
@@ -47,6 +48,7 @@ const TAIL_LINES = 10;
  */
 export async function startDaemon(options: StartOptions): Promise<number> {
   const { paths } = options;
+  closeInheritedDescriptors();
   const plan = prepare(options);
 
   const running = alreadyRunning(paths);

@@ -3,7 +3,7 @@ import { removeIfHolds, writeFileAtomic } from '../common/atomic-file';
 import { EXIT } from './exit-codes';
 import type { DaemonPaths } from './paths';
 import { probe } from './probe';
-import { isSameProcess, sleep, stopSession, trySignal } from './session';
+import { isSameProcess, sessionMembers, sleep, stopSession, trySignal } from './session';
 import { complain, say } from './start';
 import type { DaemonRecord } from './state';
 
@@ -34,12 +34,12 @@ export async function stopDaemon(paths: DaemonPaths, options: StopOptions): Prom
     case 'gave-up':
     case 'dead': {
       let survivors: number[] = [];
-      if (record && !record.watchdog) {
-        survivors = await stopSession(record.pid, record.startTicks, 'SIGKILL', 0);
-      }
+      const leftovers = record && !record.watchdog ? sessionMembers(record.pid, record.startTicks).length : 0;
+      if (leftovers > 0) survivors = await stopSession(record!.pid, record!.startTicks, 'SIGKILL', 0);
       forget(paths, verdict.record);
       if (survivors.length > 0) return reportSurvivors(paths, survivors);
-      say(`${paths.name} not running (${verdict.summary}); removed its pidfile`);
+      const killed = leftovers > 0 ? `; killed ${leftovers} leftover process${leftovers === 1 ? '' : 'es'} of its session` : '';
+      say(`${paths.name} not running (${verdict.summary}); removed its pidfile${killed}`);
       return EXIT.OK;
     }
     case 'watchdog-lost': {

@@ -71,15 +71,31 @@ export function sessionMembers(sid: number): number[] {
   return members;
 }
 
+/** Field 22 of /proc/PID/stat: when the process started, its identity beside the pid. */
+export function startTicks(pid: number): string | null {
+  try {
+    const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return text.slice(text.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return null;
+  }
+}
+
 /**
- * Every process a test starts is recorded here and ended by pid (and by
- * process group, when it leads one) when the test ends. Never by name.
+ * Every process a test starts is recorded here and ended by pid (and its
+ * process group, when it leads one) when the test ends. Never by name. pids
+ * are reused quickly here (pid_max is 32768), so each is recorded with its
+ * start time, and a pid that now names another process is left alone.
  */
 export class Reaper {
-  private readonly pids = new Set<number>();
+  private readonly pids = new Map<number, string>();
 
   track(...pids: Array<number | null | undefined>): void {
-    for (const pid of pids) if (pid) this.pids.add(pid);
+    for (const pid of pids) {
+      if (!pid || this.pids.has(pid)) continue;
+      const ticks = startTicks(pid);
+      if (ticks !== null) this.pids.set(pid, ticks);
+    }
   }
 
   /** Tracks every pid written in FILE, if it holds one. */
@@ -90,16 +106,39 @@ export class Reaper {
   }
 
   async reap(): Promise<void> {
-    for (const pid of this.pids) {
-      for (const target of [-pid, pid]) {
-        try {
-          process.kill(target, 'SIGKILL');
-        } catch {
-          // not a group leader, or already gone
-        }
-      }
+    const targets = [...this.pids].filter(([pid, ticks]) => startTicks(pid) === ticks);
+    for (const [pid, ticks] of this.pids) {
+      // The group outlives its leader: end members that started after it.
+      for (const member of groupMembers(pid, ticks)) signal(member, 'SIGKILL');
     }
-    await waitFor(() => [...this.pids].every(isDead), 'tracked processes to end', 5000);
+    for (const [pid] of targets) signal(pid, 'SIGKILL');
+    await waitFor(() => targets.every(([pid]) => isDead(pid)), 'tracked processes to end', 5000);
     this.pids.clear();
+  }
+}
+
+/** Live processes of process group PGID that started no earlier than its leader, unless the pid is another's now. */
+function groupMembers(pgid: number, leaderTicks: string): number[] {
+  const holder = startTicks(pgid);
+  if (holder !== null && holder !== leaderTicks) return [];
+  const members: number[] = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const text = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+      const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      if (Number(f[2]) === pgid && f[0] !== 'Z' && Number(f[19]) >= Number(leaderTicks)) members.push(Number(name));
+    } catch {
+      // gone while reading
+    }
+  }
+  return members;
+}
+
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // already gone
   }
 }
