@@ -22,6 +22,10 @@ import { lookupGroup, lookupUser } from './users';
  */
 export async function runWatchdog(pidfile: string, statefile: string, name: string): Promise<number> {
   process.on('SIGHUP', () => watchdog?.forwardReload()); // also: a terminal hangup must not end us
+  // signal-exit makes SIGXFSZ fatal (node-facts.md §3); with a listener of
+  // our own it stands aside, and a log past RLIMIT_FSIZE fails with EFBIG,
+  // which logEvent ignores, instead of killing the watchdog.
+  process.on('SIGXFSZ', () => {});
   process.stdout.on('error', () => {});
   process.stderr.on('error', () => {});
   const paths = pathsFrom(pidfile, statefile, name);
