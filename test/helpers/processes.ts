@@ -1,13 +1,18 @@
 import * as fs from 'node:fs';
 
-/** The state letter of /proc/PID/stat, or null when the process is gone. */
-export function procState(pid: number): string | null {
+/** The fields of /proc/PID/stat after the command name (field 3 first), or null when the process is gone. */
+function statFields(pid: number | string): string[] | null {
   try {
     const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return text.slice(text.lastIndexOf(')') + 2).split(' ')[0];
+    return text.slice(text.lastIndexOf(')') + 2).split(' ');
   } catch {
     return null;
   }
+}
+
+/** The state letter of /proc/PID/stat, or null when the process is gone. */
+export function procState(pid: number): string | null {
+  return statFields(pid)?.[0] ?? null;
 }
 
 /** Gone, or a zombie nobody reaps: either way it runs no more. */
@@ -60,25 +65,15 @@ export function sessionMembers(sid: number): number[] {
   const members: number[] = [];
   for (const name of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
-    try {
-      const text = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
-      const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-      if (Number(f[3]) === sid && f[0] !== 'Z' && f[0] !== 'X') members.push(Number(name));
-    } catch {
-      // gone while reading
-    }
+    const f = statFields(name);
+    if (f && Number(f[3]) === sid && f[0] !== 'Z' && f[0] !== 'X') members.push(Number(name));
   }
   return members;
 }
 
 /** Field 22 of /proc/PID/stat: when the process started, its identity beside the pid. */
 export function startTicks(pid: number): string | null {
-  try {
-    const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return text.slice(text.lastIndexOf(')') + 2).split(' ')[19];
-  } catch {
-    return null;
-  }
+  return statFields(pid)?.[19] ?? null;
 }
 
 /**
@@ -124,13 +119,8 @@ function groupMembers(pgid: number, leaderTicks: string): number[] {
   const members: number[] = [];
   for (const name of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
-    try {
-      const text = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
-      const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-      if (Number(f[2]) === pgid && f[0] !== 'Z' && Number(f[19]) >= Number(leaderTicks)) members.push(Number(name));
-    } catch {
-      // gone while reading
-    }
+    const f = statFields(name);
+    if (f && Number(f[2]) === pgid && f[0] !== 'Z' && Number(f[19]) >= Number(leaderTicks)) members.push(Number(name));
   }
   return members;
 }

@@ -235,12 +235,12 @@ describe('tdaemon start --respawn', { concurrency: true }, () => {
     await d.start(['--wait', '0.2'], [fixture('hup-recorder.js'), got]);
     const watchdog = d.watchdogPid()!;
     const first = d.report()!.childPid!;
-    await waitFor(() => d.logText().includes('up\n'), 'the child to set its handler');
+    await waitFor(() => fs.existsSync(got) && fs.readFileSync(got, 'utf8') === 'ready\n', 'the child to set its handler');
     const reload = await d.td('reload');
     assert.equal(reload.code, 0, reload.stderr);
-    await waitFor(() => fs.existsSync(got) && fs.readFileSync(got, 'utf8') === 'HUP\n', 'the child to get SIGHUP');
+    await waitFor(() => fs.readFileSync(got, 'utf8') === 'ready\ngot HUP\n', 'the child to get SIGHUP');
     process.kill(watchdog, 'SIGHUP');
-    await waitFor(() => fs.readFileSync(got, 'utf8') === 'HUP\nHUP\n', 'HUP to the watchdog to reach the child');
+    await waitFor(() => fs.readFileSync(got, 'utf8') === 'ready\ngot HUP\ngot HUP\n', 'HUP to the watchdog to reach the child');
     assert.ok(isRunning(watchdog), 'the watchdog ignores HUP itself');
 
     process.kill(watchdog, 'SIGUSR2');
