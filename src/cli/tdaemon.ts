@@ -47,6 +47,7 @@ const PARSER = {
   'parse-numbers': false,
   'boolean-negation': false,
   'duplicate-arguments-array': true,
+  'camel-case-expansion': false,
 } as const;
 
 const VERBS: Verb[] = [
@@ -115,6 +116,11 @@ Verbs:
 ${VERBS.map((verb) => `  ${verb.name.padEnd(8)} ${verb.describe}`).join('\n')}
 
 'tdaemon VERB --help' lists a verb's options. Options may stand before or after the verb.`;
+
+/** Every verb's options, accepted before the verb too (hidden from the main help). */
+const ALL_VERB_OPTIONS: Record<string, Options> = Object.fromEntries(
+  VERBS.flatMap((verb) => Object.entries(verb.options)).map(([name, spec]) => [name, { ...spec, hidden: true }]),
+);
 
 const EPILOGUE = `Exit status (LSB): 0 success, 1 failure, 2 bad usage, 4 insufficient privilege,
 5 command not installed, 7 not running (reload); status: 0 running, 1 dead but
@@ -197,7 +203,7 @@ function parser(args: string[], usage: string, options: Record<string, Options>)
 
 async function main(argv: string[]): Promise<number> {
   ignoreStdioErrors();
-  const first = parser(argv, MAIN_USAGE, IDENTITY_OPTIONS)
+  const first = parser(argv, MAIN_USAGE, { ...ALL_VERB_OPTIONS, ...IDENTITY_OPTIONS })
     .epilogue(EPILOGUE)
     .version('version', 'show the version and exit', `tdaemon ${VERSION}`)
     .parseSync() as Argv;
@@ -207,10 +213,11 @@ async function main(argv: string[]): Promise<number> {
   const verb = VERBS.find((v) => v.name === verbName);
   if (!verb) throw new CliError(`unknown verb '${verbName}'; verbs: ${VERBS.map((v) => v.name).join(' ')}`, EXIT.USAGE);
 
-  const second = parser(rest, `${verb.usage}\n\n${capitalize(verb.describe)}.`, { ...IDENTITY_OPTIONS, ...verb.options })
+  const afterVerb = parser(rest, `${verb.usage}\n\n${capitalize(verb.describe)}.`, { ...IDENTITY_OPTIONS, ...verb.options })
     .epilogue(EPILOGUE)
     .parseSync() as Argv;
-  if (second.help) return EXIT.OK;
+  if (afterVerb.help) return EXIT.OK;
+  const second = mergeOptionsBeforeVerb(first, afterVerb, verb);
   const command = second['--'] ?? [];
   if (!verb.takesCommand && command.length > 0) {
     throw new CliError(`${verb.name} takes no command or operand ('${command[0]}')`, EXIT.USAGE);
@@ -221,6 +228,31 @@ async function main(argv: string[]): Promise<number> {
   paths(); // a missing identity is a usage error before anything else
   return verb.run(paths, second, command);
 }
+
+/**
+ * Options given before the verb count as if given after it, once they are
+ * known to be the verb's own; after the verb wins, and repeatable options
+ * (--env, --no-restart-exit) collect from both sides.
+ */
+function mergeOptionsBeforeVerb(before: Argv, after: Argv, verb: Verb): Argv {
+  const merged: Argv = { ...after };
+  const aliases = new Map(Object.entries(verb.options).flatMap(([name, spec]) => [[name, name], ...many(spec.alias).map((a) => [a, name])] as Array<[string, string]>));
+  for (const [key, value] of Object.entries(before)) {
+    if (key === '_' || key === '--' || key === '$0' || key in IDENTITY_OPTIONS || value === undefined) continue;
+    const name = aliases.get(key);
+    if (name === undefined) {
+      if (Object.values(VERBS).some((v) => key in v.options)) {
+        throw new CliError(`--${key} is not an option of ${verb.name}; try 'tdaemon ${verb.name} --help'`, EXIT.USAGE);
+      }
+      continue; // an alias yargs filled in beside its option
+    }
+    if (name !== key) continue;
+    merged[name] = after[name] === undefined ? value : REPEATABLE.has(name) ? [...many(value), ...many(after[name])] : after[name];
+  }
+  return merged;
+}
+
+const REPEATABLE = new Set(['env', 'no-restart-exit']);
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);

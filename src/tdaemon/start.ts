@@ -14,7 +14,8 @@ import { lockWithin, type Release } from './lock';
 import { isPermission, type DaemonPaths } from './paths';
 import { readPidfile, isSymlink } from './pidfile';
 import { probe } from './probe';
-import { isSameProcess, sessionMembers, signalSession, sleep } from './session';
+import { isSameProcess, sessionMembers, signalSession, sleep, trySignal } from './session';
+import { PIDFILE_VARIABLE, processesTaggedWith } from './tagged';
 import { readState, writeState, type DaemonRecord, type RespawnPolicy } from './state';
 import { describeExit, type StatusVerdict } from './status-eval';
 import { lookupGroup, lookupUser } from './users';
@@ -107,7 +108,7 @@ function prepare(options: StartOptions): Plan {
   } catch (error) {
     throw new CliError(`--chdir ${cwd}: ${describeErrno(error)}`, EXIT.USAGE);
   }
-  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, [PIDFILE_VARIABLE]: paths.pidfile };
   let uid: number | undefined;
   let gid: number | undefined;
   if (options.user !== undefined) {
@@ -382,12 +383,17 @@ async function watchFirstRun(options: StartOptions, started: Started, plan: Plan
     say(`${paths.name} started (pid ${record.pid}); log ${plan.log}`);
     return EXIT.OK;
   }
-  const left = sessionMembers(record.pid, record.startTicks).map((p) => p.pid);
+  // Its session, and what left the session but still carries its tag.
+  const left = [...new Set([
+    ...sessionMembers(record.pid, record.startTicks).map((p) => p.pid),
+    ...processesTaggedWith(paths.pidfile, record.startTicks),
+  ])];
   if (outcome.code === 0 && left.length > 0) {
     signalSession(record.pid, record.startTicks, 'SIGKILL');
+    for (const pid of left) trySignal(pid, 'SIGKILL');
     removeRecord(paths, record);
     complain(
-      `${paths.name}: the command put itself in the background (its session still ran pids ${left.join(' ')}, now stopped); ` +
+      `${paths.name}: the command put itself in the background (pids ${left.join(' ')} still ran; now killed); ` +
         `run it in the foreground, without '&' or a daemonize option`,
     );
     return EXIT.FAILURE;

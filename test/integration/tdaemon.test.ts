@@ -283,21 +283,26 @@ describe('tdaemon start of a command that does not stay up', { concurrency: true
     assert.equal((await td(dir, '--pidfile', pidfile, 'status')).code, 3);
   });
 
-  it('a command that puts itself in the background: exit 1, and nothing of it left running', async (t) => {
-    const { dir, reaper } = setUp(t);
-    const pidfile = path.join(dir, 'app.pid');
-    const mark = marker();
-    const result = await td(dir, '--pidfile', pidfile, 'start', '--wait', '0.3', '--', 'sh', '-c', `sleep ${mark} & exit 0`);
-    reaper.track(...processesWithArg(mark));
-    assert.equal(result.code, 1);
-    assert.equal(result.stdout, '');
-    assert.match(result.stderr, /^tdaemon: app: the command put itself in the background \(its session still ran pids \d+, now stopped\);[^\n]*\n$/);
-    const left = Number(/pids (\d+)/.exec(result.stderr)![1]);
-    assert.ok(isDead(left), 'the background process was ended');
-    assert.deepEqual(processesWithArg(mark), [], 'nothing of it runs');
-    assert.ok(!fs.existsSync(pidfile), 'no pidfile is left');
-    assert.ok(!fs.existsSync(path.join(dir, 'app.state')), 'no state file is left');
-  });
+  for (const [how, script] of [
+    ['with &', (mark: string) => `sleep ${mark} & exit 0`],
+    ['with setsid, leaving its session', (mark: string) => `setsid sleep ${mark} & exit 0`],
+  ] as const) {
+    it(`a command that puts itself in the background ${how}: exit 1, and nothing of it left running`, async (t) => {
+      const { dir, reaper } = setUp(t);
+      const pidfile = path.join(dir, 'app.pid');
+      const mark = marker();
+      const result = await td(dir, '--pidfile', pidfile, 'start', '--wait', '0.3', '--', 'sh', '-c', script(mark));
+      reaper.track(...processesWithArg(mark));
+      assert.equal(result.code, 1);
+      assert.equal(result.stdout, '');
+      assert.match(result.stderr, /^tdaemon: app: the command put itself in the background \(pids \d+ still ran; now killed\);[^\n]*\n$/);
+      const left = Number(/pids (\d+)/.exec(result.stderr)![1]);
+      assert.ok(isDead(left), 'the background process was ended');
+      assert.deepEqual(processesWithArg(mark), [], 'nothing of it runs');
+      assert.ok(!fs.existsSync(pidfile), 'no pidfile is left');
+      assert.ok(!fs.existsSync(path.join(dir, 'app.state')), 'no state file is left');
+    });
+  }
 });
 
 describe('tdaemon restart, reload and logs', { concurrency: true }, () => {
@@ -522,10 +527,11 @@ describe('tdaemon environments and identities', { concurrency: true }, () => {
     assert.equal(start.code, 0, start.stderr);
     assert.equal(start.stdout, `tdaemon: cron started (pid ${pid}); log ${path.join(dir, 'cron.log')}\n`);
     assert.deepEqual(cmdline(pid), ['sleep', mark]);
-    // (/bin/sh, which tdaemon runs the command through, adds PWD.)
+    // (/bin/sh, which tdaemon runs the command through, adds PWD; tdaemon
+    // adds TDAEMON_PIDFILE, which finds a daemon that left its session.)
     assert.deepEqual(
-      environ(pid).filter((entry) => !entry.startsWith('PWD=')),
-      [`PATH=${PATH}`],
+      environ(pid).filter((entry) => !entry.startsWith('PWD=')).sort(),
+      [`PATH=${PATH}`, `TDAEMON_PIDFILE=${path.join(dir, 'cron.pid')}`],
       'the daemon gets the environment it was started with',
     );
 
