@@ -9,6 +9,7 @@ const entries = {
   tnohup: 'src/cli/tnohup.ts',
   tdaemon: 'src/cli/tdaemon.ts',
   'tdaemon-watchdog': 'src/cli/tdaemon-watchdog.ts',
+  'tdaemon-help': 'src/cli/tdaemon-help.ts',
 };
 
 for (const [name, entry] of Object.entries(entries)) {
@@ -21,5 +22,7 @@ for (const [name, entry] of Object.entries(entries)) {
     format: 'cjs',
     logLevel: 'warning',
     legalComments: 'none',
+    // tdaemon loads its help bundle by path, at run time, on purpose.
+    logOverride: { 'unsupported-require-call': 'silent' },
   });
 }

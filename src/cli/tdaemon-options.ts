@@ -3,6 +3,8 @@ import { CliError } from '../common/errors';
 import { parseSignal } from '../common/signals';
 import { EXIT } from '../tdaemon/exit-codes';
 
+export { many, one } from './parse-words';
+
 /** Options every verb takes, before or after it. */
 export const IDENTITY_OPTIONS: Record<string, Options> = {
   pidfile: { type: 'string', requiresArg: true, describe: 'the daemon\'s pidfile (state and default log sit beside it)' },
@@ -80,16 +82,4 @@ export function parseEnv(values: string[]): Record<string, string> {
     env[entry.slice(0, eq)] = entry.slice(eq + 1);
   }
   return env;
-}
-
-/** yargs gives a string for one use of an option and an array for several. */
-export function many(value: unknown): string[] {
-  if (value === undefined) return [];
-  return (Array.isArray(value) ? value : [value]).map(String);
-}
-
-/** The last use wins for single-valued options. */
-export function one(value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  return Array.isArray(value) ? String(value[value.length - 1]) : String(value);
 }

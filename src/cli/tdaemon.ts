@@ -1,7 +1,7 @@
-import yargs from 'yargs/yargs';
+import * as path from 'node:path';
 import type { Options } from 'yargs';
 import { CliError } from '../common/errors';
-import { ignoreStdioErrors, sayError, writeQuietly } from '../common/say';
+import { sayError, writeQuietly } from '../common/say';
 import { VERSION } from '../common/version';
 import { EXIT } from '../tdaemon/exit-codes';
 import { resolvePaths, type DaemonPaths } from '../tdaemon/paths';
@@ -27,8 +27,9 @@ import {
   parseSignalOption,
   parseUmask,
 } from './tdaemon-options';
+import { parseWords, UsageProblem, type Words } from './parse-words';
 
-type Argv = Record<string, unknown> & { '--'?: string[] };
+type Argv = Words;
 
 interface Verb {
   name: string;
@@ -40,15 +41,6 @@ interface Verb {
   run(paths: () => DaemonPaths, argv: Argv, command: string[]): Promise<number> | number;
 }
 
-const PARSER = {
-  'halt-at-non-option': true,
-  'populate--': true,
-  'parse-positional-numbers': false,
-  'parse-numbers': false,
-  'boolean-negation': false,
-  'duplicate-arguments-array': true,
-  'camel-case-expansion': false,
-} as const;
 
 const VERBS: Verb[] = [
   {
@@ -184,41 +176,47 @@ function definedOnly<T extends object>(object: T): Partial<T> {
   return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
-function parser(args: string[], usage: string, options: Record<string, Options>) {
-  return yargs(args)
-    .scriptName('tdaemon')
-    .usage(usage)
-    .parserConfiguration(PARSER)
-    .options(options)
-    .help('help', 'show this help and exit')
-    .alias('help', 'h')
-    .version(false)
-    .strict()
-    .wrap(null)
-    .exitProcess(false)
-    .fail((message) => {
-      throw new CliError(describeParseFailure(message), EXIT.USAGE);
-    });
+const MAIN_OPTIONS: Record<string, Options> = {
+  ...IDENTITY_OPTIONS,
+  help: { type: 'boolean', alias: 'h', describe: 'show this help and exit' },
+  version: { type: 'boolean', describe: 'show the version and exit' },
+};
+
+function parse(words: string[], options: Record<string, Options>): Argv {
+  try {
+    return parseWords(words, options);
+  } catch (error) {
+    if (error instanceof UsageProblem) throw new CliError(`${error.message}; try 'tdaemon --help'`, EXIT.USAGE);
+    throw error;
+  }
+}
+
+/** yargs renders the help; it is loaded only here, from a bundle of its own. */
+function printHelp(usage: string, options: Record<string, Options>): number {
+  const helpModule = path.join(__dirname, 'tdaemon-help.js');
+  const { renderHelp } = require(helpModule) as typeof import('./tdaemon-help');
+  const visible = Object.fromEntries(Object.entries(options).filter(([name]) => name !== 'help'));
+  writeQuietly(1, `${renderHelp(usage, EPILOGUE, visible)}\n`);
+  return EXIT.OK;
 }
 
 async function main(argv: string[]): Promise<number> {
-  ignoreStdioErrors();
-  const first = parser(argv, MAIN_USAGE, { ...ALL_VERB_OPTIONS, ...IDENTITY_OPTIONS })
-    .epilogue(EPILOGUE)
-    .version('version', 'show the version and exit', `tdaemon ${VERSION}`)
-    .parseSync() as Argv;
-  if (first.help || first.version) return EXIT.OK;
-  const [verbName, ...rest] = first['--'] ?? [];
+  const first = parse(argv, { ...ALL_VERB_OPTIONS, ...MAIN_OPTIONS });
+  if (first.help) return printHelp(MAIN_USAGE, MAIN_OPTIONS);
+  if (first.version) {
+    writeQuietly(1, `tdaemon ${VERSION}\n`);
+    return EXIT.OK;
+  }
+  const [verbName, ...rest] = first.operands;
   if (verbName === undefined) throw new CliError("no verb; try 'tdaemon --help'", EXIT.USAGE);
   const verb = VERBS.find((v) => v.name === verbName);
   if (!verb) throw new CliError(`unknown verb '${verbName}'; verbs: ${VERBS.map((v) => v.name).join(' ')}`, EXIT.USAGE);
 
-  const afterVerb = parser(rest, `${verb.usage}\n\n${capitalize(verb.describe)}.`, { ...IDENTITY_OPTIONS, ...verb.options })
-    .epilogue(EPILOGUE)
-    .parseSync() as Argv;
-  if (afterVerb.help) return EXIT.OK;
+  const verbOptions = { ...IDENTITY_OPTIONS, ...verb.options, help: MAIN_OPTIONS.help };
+  const afterVerb = parse(rest, verbOptions);
+  if (afterVerb.help) return printHelp(`Usage: ${verb.usage}\n\n${capitalize(verb.describe)}.`, verbOptions);
   const second = mergeOptionsBeforeVerb(first, afterVerb, verb);
-  const command = second['--'] ?? [];
+  const command = second.operands;
   if (!verb.takesCommand && command.length > 0) {
     throw new CliError(`${verb.name} takes no command or operand ('${command[0]}')`, EXIT.USAGE);
   }
@@ -238,7 +236,7 @@ function mergeOptionsBeforeVerb(before: Argv, after: Argv, verb: Verb): Argv {
   const merged: Argv = { ...after };
   const aliases = new Map(Object.entries(verb.options).flatMap(([name, spec]) => [[name, name], ...many(spec.alias).map((a) => [a, name])] as Array<[string, string]>));
   for (const [key, value] of Object.entries(before)) {
-    if (key === '_' || key === '--' || key === '$0' || key in IDENTITY_OPTIONS || value === undefined) continue;
+    if (key === 'operands' || key in MAIN_OPTIONS || value === undefined) continue;
     const name = aliases.get(key);
     if (name === undefined) {
       if (Object.values(VERBS).some((v) => key in v.options)) {
@@ -256,17 +254,6 @@ const REPEATABLE = new Set(['env', 'no-restart-exit']);
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-function describeParseFailure(message: string): string {
-  const unknown = /^Unknown arguments?: (.*)$/.exec(message);
-  if (unknown) {
-    const name = unknown[1].split(', ')[0];
-    return `unrecognized option '${name.length === 1 ? '-' : '--'}${name}'; try 'tdaemon --help'`;
-  }
-  const missing = /^Not enough arguments following: (.*)$/.exec(message);
-  if (missing) return `option '--${missing[1]}' requires an argument`;
-  return message;
 }
 
 main(process.argv.slice(2)).then(

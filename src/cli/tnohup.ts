@@ -1,8 +1,9 @@
-import parseArguments from 'yargs-parser';
+import type { Options } from 'yargs';
 import { CliError } from '../common/errors';
-import { ignoreStdioErrors, sayError, writeQuietly } from '../common/say';
+import { sayError, writeQuietly } from '../common/say';
 import { VERSION } from '../common/version';
 import { runNohup } from '../nohup/run';
+import { one, parseWords, UsageProblem } from './parse-words';
 
 const USAGE = `Usage: tnohup [OPTION]... [--] COMMAND [ARG]...
 
@@ -30,66 +31,27 @@ Exit status:
   127  COMMAND was not found
   -    otherwise, the exit status of COMMAND`;
 
-/**
- * tnohup parses with yargs-parser, the parser yargs is built on, not with the
- * yargs framework: its help builder, i18n and layout modules cost about 13 ms
- * and 1.7 MiB at every start (npm run bench), and tnohup's help is fixed text.
- */
-const OPTIONS = {
-  string: ['pidfile', 'output'],
-  boolean: ['help', 'version'],
-  alias: { pidfile: ['p'], output: ['o'], help: ['h'] },
-  configuration: {
-    'halt-at-non-option': true,
-    'populate--': true,
-    'parse-positional-numbers': false,
-    'parse-numbers': false,
-    'boolean-negation': false,
-    'camel-case-expansion': false,
-    'dot-notation': false,
-    'duplicate-arguments-array': false,
-  },
+const OPTIONS: Record<string, Options> = {
+  pidfile: { type: 'string', alias: 'p' },
+  output: { type: 'string', alias: 'o' },
+  help: { type: 'boolean', alias: 'h' },
+  version: { type: 'boolean' },
 };
-const KNOWN = new Set(['_', '--', 'pidfile', 'p', 'output', 'o', 'help', 'h', 'version']);
 
 function main(argv: string[]): void {
-  ignoreStdioErrors();
   const internalFailure = process.env.POSIXLY_CORRECT !== undefined ? 127 : 125;
-  const usageError = (message: string) => new CliError(`${message}; try 'tnohup --help'`, internalFailure);
-  const { argv: parsed, error } = parseArguments.detailed(argv, OPTIONS);
-  if (error) throw usageError(error.message);
-  const unknown = Object.keys(parsed).find((key) => !KNOWN.has(key));
-  if (unknown !== undefined) throw usageError(`unrecognized option '${dashes(unknown)}'`);
+  let parsed;
+  try {
+    parsed = parseWords(argv, OPTIONS);
+  } catch (error) {
+    if (error instanceof UsageProblem) throw new CliError(`${error.message}; try 'tnohup --help'`, internalFailure);
+    throw error;
+  }
   if (parsed.help) return writeQuietly(1, `${USAGE}\n\n${EPILOGUE}\n`);
   if (parsed.version) return writeQuietly(1, `tnohup ${VERSION}\n`);
-
-  const operands = [...((parsed['--'] as string[] | undefined) ?? []), ...parsed._.map(String)];
-  const optionWords = argv.slice(0, argv.length - operands.length);
-  for (const name of ['pidfile', 'output'] as const) {
-    const value = parsed[name] as unknown;
-    if (value !== undefined && (typeof value !== 'string' || value === '')) {
-      throw usageError(`option '${typedName(optionWords, name)}' requires an argument`);
-    }
-  }
-  if (operands.length === 0) throw usageError('missing operand');
-  runNohup({
-    command: operands[0],
-    args: operands.slice(1),
-    pidfile: parsed.pidfile as string | undefined,
-    output: parsed.output as string | undefined,
-    internalFailure,
-  });
-}
-
-function dashes(name: string): string {
-  return name.length === 1 ? `-${name}` : `--${name}`;
-}
-
-/** The spelling the user typed (-p or --pidfile), for the message. */
-function typedName(optionWords: string[], name: 'pidfile' | 'output'): string {
-  const short = name === 'pidfile' ? '-p' : '-o';
-  const typed = [...optionWords].reverse().find((word) => word === short || word.startsWith(`--${name}`));
-  return typed === short ? short : `--${name}`;
+  const [command, ...args] = parsed.operands;
+  if (command === undefined) throw new CliError("missing operand; try 'tnohup --help'", internalFailure);
+  runNohup({ command, args, pidfile: one(parsed.pidfile), output: one(parsed.output), internalFailure });
 }
 
 try {
