@@ -24,5 +24,8 @@ for (const [name, entry] of Object.entries(entries)) {
     legalComments: 'none',
     // tdaemon loads its help bundle by path, at run time, on purpose.
     logOverride: { 'unsupported-require-call': 'silent' },
+    // graceful-fs only retries EMFILE around fs; proper-lockfile's few calls
+    // do not need it, and the long-lived watchdog need not carry its code.
+    alias: { 'graceful-fs': path.join(root, 'scripts', 'fs.js') },
   });
 }

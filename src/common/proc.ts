@@ -16,29 +16,51 @@ export interface ProcStat {
   startTicks: string;
 }
 
+// One buffer for every read: a supervisor scans /proc often, and a string
+// per field of every process would feed the garbage collector for nothing.
+const statBuffer = Buffer.alloc(1024);
+
 /**
  * Reads /proc/PID/stat, or null when there is no such process. The command
  * name may hold spaces and parentheses, so fields are counted from the last
  * ')' rather than split from the start.
  */
 export function readProcStat(pid: number): ProcStat | null {
-  let text: string;
+  let length: number;
   try {
-    text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fd = fs.openSync(`/proc/${pid}/stat`, 'r');
+    try {
+      length = fs.readSync(fd, statBuffer, 0, statBuffer.length, 0);
+    } finally {
+      fs.closeSync(fd);
+    }
   } catch {
     return null;
   }
+  return parseProcStat(pid, statBuffer.toString('latin1', 0, length));
+}
+
+/** Fields 3 to 6 and 22 of a stat line, read in one pass. */
+export function parseProcStat(pid: number, text: string): ProcStat | null {
   const close = text.lastIndexOf(')');
   if (close < 0) return null;
-  const f = text.slice(close + 2).split(' ');
-  if (f.length < 20) return null;
+  const values: string[] = [];
+  let start = close + 2;
+  for (let at = start, field = 0; at <= text.length && field <= 19; at++) {
+    if (at === text.length || text.charCodeAt(at) === 32) {
+      if (field <= 3 || field === 19) values.push(text.slice(start, at));
+      field++;
+      start = at + 1;
+    }
+  }
+  if (values.length < 5) return null;
   return {
     pid,
-    state: f[0],
-    ppid: Number(f[1]),
-    pgrp: Number(f[2]),
-    session: Number(f[3]),
-    startTicks: f[19],
+    state: values[0],
+    ppid: Number(values[1]),
+    pgrp: Number(values[2]),
+    session: Number(values[3]),
+    startTicks: values[4],
   };
 }
 

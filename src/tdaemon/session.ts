@@ -15,17 +15,18 @@ export function sessionMembers(sid: number, leaderStartTicks: string): ProcStat[
 }
 
 /**
- * Sends SIGNAL to every process group of the session, and to each member
- * directly, so that members that made a group of their own are reached too.
- * Returns how many processes it could signal.
+ * Sends each of SIGNALS to every process group of the session, and to each
+ * member directly, so that members that made a group of their own are
+ * reached too. One scan serves all the signals. Returns the members found.
  */
-export function signalSession(sid: number, leaderStartTicks: string, signal: NodeJS.Signals): number {
+export function signalSession(sid: number, leaderStartTicks: string, ...signals: NodeJS.Signals[]): ProcStat[] {
   const members = sessionMembers(sid, leaderStartTicks);
   const groups = new Set(members.map((m) => m.pgrp));
-  for (const pgrp of groups) trySignal(-pgrp, signal);
-  let reached = 0;
-  for (const member of members) if (trySignal(member.pid, signal)) reached++;
-  return reached;
+  for (const signal of signals) {
+    for (const pgrp of groups) trySignal(-pgrp, signal);
+    for (const member of members) trySignal(member.pid, signal);
+  }
+  return members;
 }
 
 export function trySignal(target: number, signal: NodeJS.Signals | 0): boolean {
@@ -54,15 +55,20 @@ export function sleep(ms: number): Promise<void> {
  * state, survive SIGKILL).
  */
 export async function stopSession(sid: number, leaderStartTicks: string, signal: NodeJS.Signals, timeoutMs: number): Promise<number[]> {
-  signalSession(sid, leaderStartTicks, signal);
-  // A stopped (T) process would never act on TERM: wake it.
-  signalSession(sid, leaderStartTicks, 'SIGCONT');
-  const deadline = Date.now() + timeoutMs;
-  while (sessionMembers(sid, leaderStartTicks).length > 0 && Date.now() < deadline) await sleep(10);
-  if (sessionMembers(sid, leaderStartTicks).length > 0) {
-    signalSession(sid, leaderStartTicks, 'SIGKILL');
-    const killDeadline = Date.now() + 5000;
-    while (sessionMembers(sid, leaderStartTicks).length > 0 && Date.now() < killDeadline) await sleep(10);
-  }
+  // CONT wakes a stopped (T) process, which would never act on the signal.
+  if (signalSession(sid, leaderStartTicks, signal, 'SIGCONT').length === 0) return [];
+  if (await waitUntilEmpty(sid, leaderStartTicks, timeoutMs)) return [];
+  signalSession(sid, leaderStartTicks, 'SIGKILL');
+  await waitUntilEmpty(sid, leaderStartTicks, 5000);
   return sessionMembers(sid, leaderStartTicks).map((p) => p.pid);
+}
+
+/** Polls, 1 ms at first and up to 20 ms apart: most daemons end at once. */
+async function waitUntilEmpty(sid: number, leaderStartTicks: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (let pause = 1; ; pause = Math.min(pause * 2, 20)) {
+    if (sessionMembers(sid, leaderStartTicks).length === 0) return true;
+    if (Date.now() >= deadline) return false;
+    await sleep(Math.min(pause, Math.max(1, deadline - Date.now())));
+  }
 }

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { removeIfHolds, writeFileAtomic } from '../common/atomic-file';
@@ -38,6 +38,12 @@ export interface StartOptions {
 }
 
 const LOCK_TIMEOUT_MS = 10000;
+
+// Loaded when start spawns: status and stop, which import this module for
+// its messages, do not pay the 5 ms child_process costs to load.
+function spawn(...args: Parameters<typeof import('node:child_process').spawn>): ChildProcess {
+  return (require('node:child_process') as typeof import('node:child_process')).spawn(...args);
+}
 /** The watchdog's own bundle, beside this one in dist/. */
 const WATCHDOG_ENTRY = path.join(__dirname, 'tdaemon-watchdog.js');
 const TAIL_LINES = 10;
@@ -69,6 +75,11 @@ export async function startDaemon(options: StartOptions): Promise<number> {
       throw error;
     }
     try {
+      // Another holder of a lock taken over while stale may have started the
+      // daemon and dropped its claim since we looked: look again, now that
+      // the claim is ours and nobody else can be between here and the spawn.
+      const meanwhile = alreadyRunning(paths);
+      if (meanwhile !== null) return meanwhile;
       clearStale(paths);
       started = options.respawn ? spawnWatchdog(options, plan) : spawnCommand(options, plan);
       await started.ready;
@@ -321,7 +332,9 @@ function spawnWatchdog(options: StartOptions, plan: Plan): Started {
   // The watchdog runs as root and drops privileges for the child only; it
   // reads everything else from the state file start writes for it.
   const child = spawnWithUmask(options.umask, () =>
-    spawn(process.execPath, [WATCHDOG_ENTRY, options.paths.pidfile, options.paths.statefile, options.paths.name], {
+    // A young generation of 1 MiB: the watchdog makes little garbage, and
+    // a crash loop would otherwise grow it to 32 MiB (npm run bench).
+    spawn(process.execPath, ['--max-semi-space-size=1', WATCHDOG_ENTRY, options.paths.pidfile, options.paths.statefile, options.paths.name], {
       cwd: plan.cwd,
       env: plan.env,
       detached: true,

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { CliError } from '../common/errors';
 import { EXIT } from './exit-codes';
 
@@ -25,6 +24,7 @@ export function lookupGroup(group: string): number {
 function getent(database: string, key: string): string[] | null {
   if (key === '' || key.includes(':') || key.includes('\n')) return null;
   try {
+    const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
     const line = execFileSync('getent', [database, key], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n')[0];
     return line ? line.split(':') : null;
   } catch {

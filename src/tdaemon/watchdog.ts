@@ -82,6 +82,11 @@ class Watchdog {
   }
 
   private spawnChild(): void {
+    if (this.launch()) this.recordLaunch();
+  }
+
+  /** Starts the command; the bookkeeping waits for recordLaunch, so the restart is not delayed by it. */
+  private launch(): boolean {
     this.timer = null;
     const [command, ...args] = this.record.command;
     let child: ChildProcess;
@@ -95,15 +100,20 @@ class Watchdog {
     } catch (error) {
       logEvent(`cannot start ${command}: ${(error as Error).message}`);
       this.onChildExit(null, 127);
-      return;
+      return false;
     }
     this.child = child;
     this.childStartedAt = Date.now();
-    const pid = child.pid!;
     child.once('error', (error) => logEvent(`cannot start ${command}: ${error.message}`));
     child.once('exit', (code, signal) => {
       if (this.child === child) this.onChildExit(signal, code);
     });
+    return true;
+  }
+
+  private recordLaunch(): void {
+    const pid = this.child?.pid;
+    if (pid === undefined) return;
     Object.assign(this.report, {
       state: 'running',
       childPid: pid,
@@ -122,13 +132,26 @@ class Watchdog {
     this.child = null;
     this.report.lastExit = { code, signal, at: new Date(at).toISOString(), afterMs: uptimeMs };
     this.report.childPid = null;
-    logEvent(`pid ${old.pid} ${describeExit(code, signal)} after ${(uptimeMs / 1000).toFixed(1)} s`);
-    // What the dead child left in its session would run twice beside the next one.
-    if (old.pid && old.ticks) signalSession(old.pid, old.ticks, 'SIGKILL');
-    if (this.stopping) return;
+    // What the dead child left in its group would run beside the next one.
+    // One signal now (the group id cannot be reused while members remain);
+    // the scan of its whole session follows once the next child runs.
+    if (old.pid) trySignal(-old.pid, 'SIGKILL');
+    const logExit = () => {
+      logEvent(`pid ${old.pid} ${describeExit(code, signal)} after ${(uptimeMs / 1000).toFixed(1)} s`);
+      if (old.pid && old.ticks) signalSession(old.pid, old.ticks, 'SIGKILL');
+    };
+    if (this.stopping) return logExit();
 
     const decision = decideRestart(this.policy, this.history, { code, signal, uptimeMs, at });
     this.history = decision.history;
+    if (decision.action === 'restart' && decision.delayMs === 0) {
+      this.report.restarts++;
+      const launched = this.launch();
+      logExit();
+      if (launched) this.recordLaunch();
+      return;
+    }
+    logExit();
     if (decision.action === 'stop') {
       logEvent(`not restarting: ${decision.reason}`);
       void this.finish(0, true);
@@ -143,10 +166,6 @@ class Watchdog {
       return;
     }
     this.report.restarts++;
-    if (decision.delayMs === 0) {
-      this.spawnChild();
-      return;
-    }
     logEvent(`restarting in ${(decision.delayMs / 1000).toFixed(1)} s`);
     Object.assign(this.report, { state: 'backoff', nextRestartAt: new Date(at + decision.delayMs).toISOString() });
     this.save();
