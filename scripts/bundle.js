@@ -12,8 +12,21 @@ const entries = {
   'tdaemon-help': 'src/cli/tdaemon-help.ts',
 };
 
-for (const [name, entry] of Object.entries(entries)) {
-  esbuild.buildSync({
+// proper-lockfile's own signal-exit (version 3) becomes the version 4 that
+// the bundles carry anyway: one copy of it, and no node:assert to load.
+const oneSignalExit = {
+  name: 'one-signal-exit',
+  setup(build) {
+    build.onResolve({ filter: /^signal-exit$/ }, (args) =>
+      args.importer.includes(`${path.sep}proper-lockfile${path.sep}`)
+        ? { path: path.join(root, 'scripts', 'signal-exit-v3.js') }
+        : undefined,
+    );
+  },
+};
+
+const builds = Object.entries(entries).map(([name, entry]) =>
+  esbuild.build({
     entryPoints: [path.join(root, entry)],
     outfile: path.join(root, 'dist', `${name}.js`),
     bundle: true,
@@ -27,5 +40,13 @@ for (const [name, entry] of Object.entries(entries)) {
     // graceful-fs only retries EMFILE around fs; proper-lockfile's few calls
     // do not need it, and the long-lived watchdog need not carry its code.
     alias: { 'graceful-fs': path.join(root, 'scripts', 'fs.js') },
-  });
-}
+    plugins: [oneSignalExit],
+  }),
+);
+
+// Plugins need the asynchronous API; a failed build fails npm run build.
+Promise.all(builds).then(
+  () => require('./warm-code-cache.js'),
+  () => process.exit(1),
+);
+

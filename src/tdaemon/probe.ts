@@ -23,7 +23,8 @@ export function probe(paths: DaemonPaths): StatusVerdict {
     const watch = recorded ? record.watchdog : null;
     if (watch?.childPid && watch.childStartTicks) {
       childIsOurs = isSameProcess(watch.childPid, watch.childStartTicks);
-      if (childIsOurs) uptimeSeconds = secondsSinceStart(watch.childStartTicks);
+      // The child's process started earlier, as a ready shell: its run began at childStartedAt.
+      if (childIsOurs) uptimeSeconds = Math.max(0, (Date.now() - Date.parse(watch.childStartedAt ?? '')) / 1000) || 0;
     } else if (pidIsOurs) {
       uptimeSeconds = secondsSinceStart(record!.startTicks);
     }

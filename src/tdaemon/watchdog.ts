@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { Writable } from 'node:stream';
 import * as fs from 'node:fs';
 import { onExit } from 'signal-exit';
 import { removeIfHolds } from '../common/atomic-file';
-import { hupIgnoringArgv, SHELL } from '../common/hup-shim';
+import { SHELL } from '../common/hup-shim';
 import { readProcStat } from '../common/proc';
 import { parseSignal } from '../common/signals';
 import { tryLock, type Release } from './lock';
@@ -44,8 +45,16 @@ export async function runWatchdog(pidfile: string, statefile: string, name: stri
 
 let watchdog: Watchdog | null = null;
 
+/** The next generation's shell: HUP ignored, waiting for its go on fd 3, which the command does not inherit. */
+const SPARE_SCRIPT = 'trap "" HUP; IFS= read -r go <&3 || exit 0; exec "$@" 3<&-';
+
+/** A fresh child gets the CPU to itself for a moment before the next shell is prepared. */
+const SPARE_DELAY_MS = 50;
+
 class Watchdog {
   private child: ChildProcess | null = null;
+  private spare: ChildProcess | null = null;
+  private spareTimer: NodeJS.Timeout | null = null;
   private childStartedAt = 0;
   private history: DeathHistory = freshHistory();
   private timer: NodeJS.Timeout | null = null;
@@ -85,30 +94,66 @@ class Watchdog {
     if (this.launch()) this.recordLaunch();
   }
 
-  /** Starts the command; the bookkeeping waits for recordLaunch, so the restart is not delayed by it. */
+  /**
+   * Starts the command; the bookkeeping waits for recordLaunch, so the
+   * restart is not delayed by it. The command's shell is usually ready
+   * already (see prepareSpare): one byte on its socket and it execs.
+   */
   private launch(): boolean {
     this.timer = null;
-    const [command, ...args] = this.record.command;
-    let child: ChildProcess;
-    try {
-      child = spawn(SHELL, hupIgnoringArgv(command, args), {
-        detached: true,
-        stdio: ['ignore', 1, 2],
-        uid: this.uid,
-        gid: this.gid,
-      });
-    } catch (error) {
-      logEvent(`cannot start ${command}: ${(error as Error).message}`);
+    const child = this.spare ?? this.spawnSpare();
+    this.spare = null;
+    if (child === null) {
       this.onChildExit(null, 127);
       return false;
     }
     this.child = child;
     this.childStartedAt = Date.now();
+    const go = child.stdio[3] as Writable | null;
+    go?.end('go\n');
+    if (this.spareTimer === null) this.spareTimer = setTimeout(() => this.prepareSpare(), SPARE_DELAY_MS);
+    return true;
+  }
+
+  /**
+   * A shell for the next generation: in a session of its own, SIGHUP
+   * ignored, blocked reading its socket. launch() makes it exec the
+   * command; if the watchdog dies it reads end-of-file and exits, so it can
+   * never start the command unbidden.
+   */
+  private spawnSpare(): ChildProcess | null {
+    const [command, ...args] = this.record.command;
+    let child: ChildProcess;
+    try {
+      child = spawn(SHELL, ['-c', SPARE_SCRIPT, 'sh', command, ...args], {
+        detached: true,
+        stdio: ['ignore', 1, 2, 'pipe'],
+        uid: this.uid,
+        gid: this.gid,
+      });
+    } catch (error) {
+      logEvent(`cannot start ${command}: ${(error as Error).message}`);
+      return null;
+    }
+    (child.stdio[3] as Writable).on('error', () => {}); // it may be gone before its go
     child.once('error', (error) => logEvent(`cannot start ${command}: ${error.message}`));
     child.once('exit', (code, signal) => {
       if (this.child === child) this.onChildExit(signal, code);
+      else if (this.spare === child) this.spare = null; // killed before its turn
     });
-    return true;
+    return child;
+  }
+
+  private prepareSpare(): void {
+    this.spareTimer = null;
+    if (this.spare === null && !this.stopping) this.spare = this.spawnSpare();
+  }
+
+  private dropSpare(): void {
+    if (this.spareTimer) clearTimeout(this.spareTimer);
+    this.spareTimer = null;
+    if (this.spare?.pid) trySignal(this.spare.pid, 'SIGKILL');
+    this.spare = null;
   }
 
   private recordLaunch(): void {
@@ -177,6 +222,7 @@ class Watchdog {
     if (this.stopping) return;
     this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
+    this.dropSpare();
     const request = readStopRequest(this.paths);
     const stopSignal = request.signal ?? (this.record.stopSignal as NodeJS.Signals);
     const timeoutMs = request.timeoutMs ?? this.record.stopTimeoutMs;
@@ -214,6 +260,7 @@ class Watchdog {
   }
 
   private async finish(code: number, forget: boolean): Promise<void> {
+    this.dropSpare();
     if (forget) {
       removeIfHolds(this.paths.pidfile, `${process.pid}\n`);
       const state = readState(this.paths.statefile);
