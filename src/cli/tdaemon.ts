@@ -1,4 +1,4 @@
-import * as path from 'node:path';
+import path = require('node:path');
 import type { Options } from 'yargs';
 import { CliError } from '../common/errors';
 import { sayError, writeQuietly } from '../common/say';

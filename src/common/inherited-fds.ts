@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import fs = require('node:fs');
 
 const O_CLOEXEC = 0o2000000;
 

@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import fs = require('node:fs');
 
 /** The fields of /proc/PID/stat that liveness and identity checks need. */
 export interface ProcStat {

@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import fs = require('node:fs');
 
 /**
  * Node decodes argv as UTF-8 and puts U+FFFD in place of bytes that are not

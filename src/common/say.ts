@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import fs = require('node:fs');
 
 /**
  * Writes one line to stderr synchronously, so it lands before an exit, and

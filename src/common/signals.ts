@@ -1,4 +1,4 @@
-import * as os from 'node:os';
+import os = require('node:os');
 
 const numbers = os.constants.signals as Record<string, number>;
 

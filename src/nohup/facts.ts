@@ -1,5 +1,5 @@
-import * as fs from 'node:fs';
-import * as tty from 'node:tty';
+import fs = require('node:fs');
+import tty = require('node:tty');
 import type { TerminalFacts } from './plan';
 
 /** Reads the three terminal facts GNU nohup decides on, plus -o and $HOME. */

@@ -1,5 +1,5 @@
 import { spawn, type StdioOptions } from 'node:child_process';
-import * as fs from 'node:fs';
+import fs = require('node:fs');
 import type * as SignalExit from 'signal-exit';
 import { beginAtomicWrite, openAppendExact, removeIfHolds, type PendingFile } from '../common/atomic-file';
 import { describeLookupError, lookupCommand } from '../common/command-path';

@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import fs = require('node:fs');
 
 /** The last COUNT lines of FILE (read from the end, so a huge log costs little). */
 export function lastLines(file: string, count: number): string[] {

@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import fs = require('node:fs');
 import { EXIT } from './exit-codes';
 import { lastLines } from './log-tail';
 import type { DaemonPaths } from './paths';

@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { removeIfHolds, writeFileAtomic } from '../common/atomic-file';
 import { describeLookupError, lookupCommand } from '../common/command-path';
 import { CliError, describeErrno } from '../common/errors';

@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import fs = require('node:fs');
 import { writeFileAtomic } from '../common/atomic-file';
 
 /** How a watched daemon is restarted (tdaemon start --respawn). */

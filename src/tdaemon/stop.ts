@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import fs = require('node:fs');
 import { removeIfHolds, writeFileAtomic } from '../common/atomic-file';
 import { EXIT } from './exit-codes';
 import type { DaemonPaths } from './paths';

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Writable } from 'node:stream';
-import * as fs from 'node:fs';
+import fs = require('node:fs');
 import { onExit } from 'signal-exit';
 import { removeIfHolds } from '../common/atomic-file';
 import { SHELL } from '../common/hup-shim';
@@ -110,7 +110,7 @@ class Watchdog {
     this.child = child;
     this.childStartedAt = Date.now();
     const go = child.stdio[3] as Writable | null;
-    go?.end('go\n');
+    go?.end('\n');
     if (this.spareTimer === null) this.spareTimer = setTimeout(() => this.prepareSpare(), SPARE_DELAY_MS);
     return true;
   }
