@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import type { Row } from './types';
+import type { Row, Table } from './types';
 
 /** The median; for an even count, the mean of the middle two. */
 export function median(samples: readonly number[]): number {
@@ -7,6 +7,11 @@ export function median(samples: readonly number[]): number {
   const sorted = [...samples].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** The median of the row labelled LABEL in TABLE (NaN when there is none). */
+export function medianOf(table: Table, label: string): number {
+  return median(table.rows.find((r) => r.label === label)?.samples ?? []);
 }
 
 export function minimum(samples: readonly number[]): number {

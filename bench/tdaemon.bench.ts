@@ -12,7 +12,7 @@ import {
   writeMarkerScript,
 } from './daemons';
 import { MarkerFifo } from './markers';
-import { median } from './measure';
+import { medianOf } from './measure';
 import type { BenchContext, Row, Section, SectionResult, Table, Target } from './types';
 
 const START_RUNS = 'start: until the command runs (its first line reaches the bench)';
@@ -150,10 +150,6 @@ async function measure(context: BenchContext, dir: string, registry: DaemonRegis
   } finally {
     for (const fifo of fifos) await fifo.close();
   }
-}
-
-function medianOf(table: Table, label: string): number {
-  return median(table.rows.find((r) => r.label === label)?.samples ?? []);
 }
 
 export const tdaemonSection: Section = {

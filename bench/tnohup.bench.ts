@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { measureIdleMemory, type IdleVariant } from './memory';
-import { median, timeInterleaved, type TimedCommand } from './measure';
+import { medianOf, timeInterleaved, type TimedCommand } from './measure';
 import { isIdleInEventLoop, listChildren } from './procfs';
 import type { BenchContext, Section, SectionResult, Table } from './types';
 
@@ -60,10 +60,6 @@ async function measureMemory(context: BenchContext, cwd: string): Promise<Table[
     { title: VM_RSS, unit: 'MiB', baseline: NODE_IDLE, rows: rows.vmRss },
     { title: RSS_ANON, unit: 'MiB', baseline: NODE_IDLE, rows: rows.rssAnon },
   ];
-}
-
-function medianOf(table: Table, label: string): number {
-  return median(table.rows.find((r) => r.label === label)?.samples ?? []);
 }
 
 export const tnohupSection: Section = {

@@ -14,7 +14,7 @@ import {
   writeMarkerScript,
 } from './daemons';
 import { MarkerFifo, type Marker } from './markers';
-import { delay, median, waitUntil } from './measure';
+import { delay, median, medianOf, waitUntil } from './measure';
 import { isIdleInEventLoop, kbToMiB, readMemory } from './procfs';
 import type { BenchContext, Row, Section, SectionResult, Table, Target } from './types';
 
@@ -356,10 +356,6 @@ async function measureCrashLoop(context: BenchContext, dir: string, registry: Da
     rates,
     counts,
   };
-}
-
-function medianOf(table: Table, label: string): number {
-  return median(table.rows.find((r) => r.label === label)?.samples ?? []);
 }
 
 export const watchdogSection: Section = {

@@ -63,12 +63,8 @@ export function writeFileAtomic(target: string, content: string, mode = 0o644): 
   try {
     pending.commit(content);
   } catch (error) {
-    pending.abandon();
-    try {
-      fs.unlinkSync(pending.tempPath);
-    } catch {
-      // already gone
-    }
+    // commit closed the file before failing to write or rename it
+    fs.rmSync(pending.tempPath, { force: true });
     throw error;
   }
 }

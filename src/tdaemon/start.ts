@@ -10,7 +10,7 @@ import { readProcStat } from '../common/proc';
 import { writeQuietly } from '../common/say';
 import { EXIT } from './exit-codes';
 import { lastLines } from './log-tail';
-import { lockWithin, type Release } from './lock';
+import { lockWithin } from './lock';
 import { isPermission, type DaemonPaths } from './paths';
 import { readPidfile, isSymlink } from './pidfile';
 import { probe } from './probe';
@@ -334,7 +334,6 @@ function spawnWatchdog(options: StartOptions, plan: Plan): Started {
     nextRestartAt: null,
     reason: null,
     watchdogRssKb: null,
-    firstRunSettled: false,
   };
   // The watchdog runs as root and drops privileges for the child only; it
   // reads everything else from the state file start writes for it.

@@ -22,8 +22,6 @@ export interface WatchdogReport {
   nextRestartAt: string | null;
   reason: string | null;
   watchdogRssKb: number | null;
-  /** The first run ended (or outlived --wait): what start waits on. */
-  firstRunSettled: boolean;
 }
 
 /**

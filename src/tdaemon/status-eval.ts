@@ -29,10 +29,18 @@ export interface StatusVerdict {
   summary: string;
   /** The process that runs the command, when one does. */
   pid: number | null;
+  /** How long that process has run, when it runs. */
+  uptimeSeconds: number | null;
   record: DaemonRecord | null;
 }
 
 export function evaluateStatus(facts: StatusFacts): StatusVerdict {
+  const verdict = judge(facts);
+  const runs = verdict.kind === 'running' || verdict.kind === 'watchdog-lost';
+  return { ...verdict, uptimeSeconds: runs && verdict.pid !== null ? facts.uptimeSeconds : null };
+}
+
+function judge(facts: StatusFacts): Omit<StatusVerdict, 'uptimeSeconds'> {
   const record = facts.state.kind === 'ok' ? facts.state.record : null;
   const { pidfile } = facts;
   if (pidfile.kind === 'absent') {

@@ -1,7 +1,6 @@
 import { writeQuietly } from '../common/say';
 import type { DaemonPaths } from './paths';
 import { probe } from './probe';
-import { formatUptime } from './status-eval';
 
 /** Prints one line (or one JSON object) and returns the LSB status code. */
 export function statusDaemon(paths: DaemonPaths, json: boolean): number {
@@ -22,7 +21,7 @@ export function statusDaemon(paths: DaemonPaths, json: boolean): number {
       log: record?.log ?? null,
       errorLog: record?.errorLog ?? null,
       startedAt: record?.startedAt ?? null,
-      uptime: verdict.kind === 'running' || verdict.kind === 'watchdog-lost' ? uptimeOf(verdict.summary) : null,
+      uptimeSeconds: verdict.uptimeSeconds === null ? null : Math.floor(verdict.uptimeSeconds),
       watchdog: watch
         ? {
             pid: record!.pid,
@@ -44,8 +43,3 @@ export function statusDaemon(paths: DaemonPaths, json: boolean): number {
   return verdict.exitCode;
 }
 
-function uptimeOf(summary: string): string | null {
-  return /up ([0-9dhms]+)/.exec(summary)?.[1] ?? null;
-}
-
-export { formatUptime };

@@ -277,7 +277,6 @@ class Watchdog {
 
   private save(): void {
     this.report.watchdogRssKb = Math.round(process.memoryUsage.rss() / 1024);
-    this.report.firstRunSettled = true;
     try {
       // Only while the pidfile still names us: a stop may have removed it.
       const pid = readPidfile(this.paths.pidfile);
