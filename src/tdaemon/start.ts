@@ -17,7 +17,7 @@ import { probe } from './probe';
 import { isSameProcess, sessionMembers, signalSession, sleep, trySignal } from './session';
 import { PIDFILE_VARIABLE, processesTaggedWith } from './tagged';
 import { readState, writeState, type DaemonRecord, type RespawnPolicy } from './state';
-import { describeExit, type StatusVerdict } from './status-eval';
+import { daemonIsUp, describeExit, type StatusVerdict } from './status-eval';
 import { lookupGroup, lookupUser } from './users';
 
 export interface StartOptions {
@@ -68,7 +68,7 @@ export async function startDaemon(options: StartOptions): Promise<number> {
   const running = alreadyRunning(paths);
   if (running !== null) return running;
 
-  const release = await lockWithin(paths, LOCK_TIMEOUT_MS, () => probe(paths).pid !== null);
+  const release = await lockWithin(paths, LOCK_TIMEOUT_MS, () => daemonIsUp(probe(paths)));
   if (release === null) return alreadyRunning(paths) ?? EXIT.FAILURE;
   let started: Started;
   try {
@@ -191,7 +191,7 @@ function openLog(file: string, umask: number, option: string): number {
 
 function alreadyRunning(paths: DaemonPaths): number | null {
   const verdict = probe(paths);
-  if (verdict.pid === null && verdict.kind !== 'running') return null;
+  if (!daemonIsUp(verdict)) return null;
   say(`${paths.name} already running (${describeRunning(verdict)})`);
   return EXIT.OK;
 }
@@ -201,6 +201,7 @@ function describeRunning(verdict: StatusVerdict): string {
   const record = verdict.record;
   if (!record?.watchdog) return `pid ${verdict.pid}`;
   if (verdict.kind === 'watchdog-lost') return `pid ${verdict.pid}, watchdog lost`;
+  if (verdict.kind === 'restarting') return `watchdog ${record.pid}, restarting`;
   return verdict.pid ? `pid ${verdict.pid}, watchdog ${record.pid}` : `watchdog ${record.pid}, starting`;
 }
 
@@ -247,7 +248,7 @@ async function claim(paths: DaemonPaths): Promise<void> {
       }
       continue;
     }
-    if (probe(paths).pid !== null) throw new AlreadyStarted();
+    if (daemonIsUp(probe(paths))) throw new AlreadyStarted();
     if (Date.now() > deadline) throw new CliError(`another start of ${paths.name} is in progress`, EXIT.FAILURE);
     await sleep(20);
   }

@@ -19,7 +19,7 @@ export interface StatusFacts {
   uptimeSeconds: number | null;
 }
 
-export type StatusKind = 'running' | 'watchdog-lost' | 'gave-up' | 'dead' | 'not-running' | 'unknown';
+export type StatusKind = 'running' | 'restarting' | 'watchdog-lost' | 'gave-up' | 'dead' | 'not-running' | 'unknown';
 
 export interface StatusVerdict {
   kind: StatusKind;
@@ -32,6 +32,14 @@ export interface StatusVerdict {
   /** How long that process has run, when it runs. */
   uptimeSeconds: number | null;
   record: DaemonRecord | null;
+}
+
+/**
+ * Something of the daemon is up: its command runs, or its watchdog runs and
+ * will start the command again. start must not start a second copy then.
+ */
+export function daemonIsUp(verdict: StatusVerdict): boolean {
+  return verdict.kind === 'running' || verdict.kind === 'restarting' || verdict.kind === 'watchdog-lost';
 }
 
 export function evaluateStatus(facts: StatusFacts): StatusVerdict {
@@ -57,6 +65,10 @@ function judge(facts: StatusFacts): Omit<StatusVerdict, 'uptimeSeconds'> {
   if (facts.pidIsOurs && recorded) {
     if (watch?.state === 'gave-up') {
       return { kind: 'gave-up', exitCode: 1, summary: gaveUpSummary(record), pid: null, record };
+    }
+    if (watch?.state === 'backoff') {
+      // The watchdog runs, the command does not: not "running" to a script.
+      return { kind: 'restarting', exitCode: 1, summary: watchedSummary(record, null), pid: null, record };
     }
     if (watch) {
       return { kind: 'running', exitCode: 0, summary: watchedSummary(record, facts.uptimeSeconds), pid: watch.childPid, record };

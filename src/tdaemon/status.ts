@@ -25,7 +25,7 @@ export function statusDaemon(paths: DaemonPaths, json: boolean): number {
       watchdog: watch
         ? {
             pid: record!.pid,
-            alive: verdict.kind === 'running' || verdict.kind === 'gave-up' ? verdict.kind === 'running' : false,
+            alive: verdict.kind === 'running' || verdict.kind === 'restarting',
             state: watch.state,
             childPid: watch.childPid,
             restarts: watch.restarts,

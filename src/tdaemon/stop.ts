@@ -50,6 +50,7 @@ export async function stopDaemon(paths: DaemonPaths, options: StopOptions): Prom
       say(`${paths.name} stopped (pid ${watch.childPid}; its watchdog was already gone)`);
       return EXIT.OK;
     }
+    case 'restarting':
     case 'running': {
       if (record!.watchdog) return stopWatched(paths, record!, options);
       const survivors = await stopSession(record!.pid, record!.startTicks, signalOf(options, record!), timeoutOf(options, record!));

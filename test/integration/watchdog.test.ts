@@ -176,6 +176,18 @@ describe('tdaemon start --respawn', { concurrency: true }, () => {
     await d.start(['--wait', '0', '--backoff-max', '30'], [RUNS, count, 'exit:1', 'exit:1', 'exit:1', 'exit:1', 'exit:1', 'exit:1', 'stay']);
     await waitFor(() => /restarting in 1\.6 s/.test(d.logText()), 'a long backoff', 8000);
     const watchdog = d.watchdogPid()!;
+    const before = d.report();
+    // Its command is down: a script must not read that as running; but no second copy starts.
+    const status = await d.td('status');
+    const again = await d.td('start', '--respawn', '--', RUNS, count, 'stay');
+    const after = d.report();
+    // Judged only if both calls fell inside one and the same wait.
+    if (before?.state === 'backoff' && after?.state === 'backoff' && before.restarts === after.restarts) {
+      assert.equal(status.code, 1);
+      assert.match(status.stdout, new RegExp(`^app: restarting \\(watchdog ${watchdog}, \\d+ restarts, last exited with status 1, restarting at `));
+      assert.equal(again.code, 0);
+      assert.match(again.stdout, new RegExp(`^tdaemon: app already running \\((pid \\d+, )?watchdog ${watchdog}(, restarting|, starting)?\\)\n$`));
+    }
     const stop = await d.td('stop');
     assert.equal(stop.code, 0, stop.stderr);
     assert.ok(isDead(watchdog));
