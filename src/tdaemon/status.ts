@@ -1,3 +1,4 @@
+import fs = require('node:fs');
 import { writeQuietly } from '../common/say';
 import type { DaemonPaths } from './paths';
 import { probe } from './probe';
@@ -32,7 +33,7 @@ export function statusDaemon(paths: DaemonPaths, json: boolean): number {
             lastExit: watch.lastExit,
             nextRestartAt: watch.nextRestartAt,
             reason: watch.reason,
-            rssKb: watch.watchdogRssKb,
+            rssKb: liveRssKb(record!.pid, verdict.kind) ?? watch.watchdogRssKb,
           }
         : null,
     };
@@ -43,3 +44,13 @@ export function statusDaemon(paths: DaemonPaths, json: boolean): number {
   return verdict.exitCode;
 }
 
+/** The watchdog's memory now, from /proc, while it runs; else what it last recorded. */
+function liveRssKb(pid: number, kind: string): number | null {
+  if (kind !== 'running' && kind !== 'restarting') return null;
+  try {
+    const match = /^VmRSS:\s*(\d+) kB$/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) : null;
+  } catch {
+    return null;
+  }
+}
