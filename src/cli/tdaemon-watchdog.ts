@@ -2,8 +2,8 @@
 // bundle of its own, so that the long-lived process never loads yargs.
 import { runWatchdog } from '../tdaemon/watchdog';
 
-const [pidfile, statefile, name] = process.argv.slice(2);
-runWatchdog(pidfile, statefile, name).then(
+const [pidfile, name] = process.argv.slice(2);
+runWatchdog(pidfile, name).then(
   (code) => process.exit(code),
   (error) => {
     try {

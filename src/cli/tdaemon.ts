@@ -6,7 +6,7 @@ import { VERSION } from '../common/version';
 import { EXIT } from '../tdaemon/exit-codes';
 import { resolvePaths, type DaemonPaths } from '../tdaemon/paths';
 import { reloadDaemon } from '../tdaemon/reload';
-import { restartDaemon, type StartOverrides } from '../tdaemon/restart';
+import { definedOnly, restartDaemon, type StartOverrides } from '../tdaemon/restart';
 import { startDaemon, type StartOptions } from '../tdaemon/start';
 import type { RespawnPolicy } from '../tdaemon/state';
 import { statusDaemon } from '../tdaemon/status';
@@ -116,7 +116,7 @@ const ALL_VERB_OPTIONS: Record<string, Options> = Object.fromEntries(
 
 const EPILOGUE = `Exit status (LSB): 0 success, 1 failure, 2 bad usage, 4 insufficient privilege,
 5 command not installed, 7 not running (reload); status: 0 running, 1 dead but
-pidfile exists, 3 not running, 4 unknown.`;
+pidfile exists (or restarting, or gave up), 3 not running, 4 unknown.`;
 
 function startDefaults(): Omit<StartOptions, 'paths' | 'command'> {
   return {
@@ -170,10 +170,6 @@ function respawnPolicy(argv: Argv): RespawnPolicy | null | undefined {
     maxRestarts: parseCount('max-restarts', one(argv['max-restarts']), 10),
     restartWindowMs: parseSeconds('restart-window', one(argv['restart-window']), 60000),
   };
-}
-
-function definedOnly<T extends object>(object: T): Partial<T> {
-  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
 const MAIN_OPTIONS: Record<string, Options> = {

@@ -15,15 +15,22 @@ export function sayError(program: string, line: string): void {
  * start, and a stream's write error after a hangup would need a listener.
  */
 export function writeQuietly(fd: number, text: string): void {
-  const bytes = Buffer.from(text);
+  writeAll(fd, Buffer.from(text));
+}
+
+/**
+ * Writes all of BYTES, or says false: a non-blocking pipe that is full is
+ * tried again; anything else (the terminal is gone, the reader closed the
+ * pipe) ends the attempt.
+ */
+export function writeAll(fd: number, bytes: Buffer): boolean {
   let offset = 0;
   for (let attempts = 0; offset < bytes.length && attempts < 1000; attempts++) {
     try {
       offset += fs.writeSync(fd, bytes, offset);
     } catch (error) {
-      // A non-blocking pipe that is full: try again. Anything else (the
-      // terminal is gone, the reader closed the pipe) loses the message.
-      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') return;
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') return false;
     }
   }
+  return offset === bytes.length;
 }

@@ -20,7 +20,7 @@ function lockfile(): typeof Lockfile {
   return require('proper-lockfile') as typeof Lockfile;
 }
 
-export function tryLock(paths: DaemonPaths, onCompromised: (error: Error) => void): Promise<Release> {
+function tryLock(paths: DaemonPaths, onCompromised: (error: Error) => void): Promise<Release> {
   return lockfile().lock(paths.pidfile, {
     realpath: false,
     lockfilePath: paths.lockfile,
@@ -40,11 +40,12 @@ export async function lockWithin(
   paths: DaemonPaths,
   timeoutMs: number,
   shouldGiveUp: () => boolean,
+  onCompromised: (error: Error) => void = () => {},
 ): Promise<Release | null> {
   const deadline = Date.now() + timeoutMs;
   for (let attempt = 0; ; attempt++) {
     try {
-      return await tryLock(paths, () => {});
+      return await tryLock(paths, onCompromised);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'ELOCKED') {

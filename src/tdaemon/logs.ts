@@ -1,9 +1,10 @@
 import fs = require('node:fs');
+import { writeAll } from '../common/say';
 import { EXIT } from './exit-codes';
 import { lastLines } from './log-tail';
 import type { DaemonPaths } from './paths';
 import { sleep } from './session';
-import { complain } from './start';
+import { complain } from './messages';
 import { readState } from './state';
 
 const POLL_MS = 100;
@@ -63,8 +64,9 @@ async function followFile(file: string, offset: number): Promise<never> {
   }
 }
 
+const buffer = Buffer.alloc(64 * 1024);
+
 function drain(fd: number, from: number, to: number): number {
-  const buffer = Buffer.alloc(64 * 1024);
   let position = from;
   while (position < to) {
     const read = fs.readSync(fd, buffer, 0, Math.min(buffer.length, to - position), position);
@@ -85,14 +87,5 @@ function openQuietly(file: string): number | null {
 
 /** Bytes as they are in the log; a reader that went away (EPIPE) ends us quietly. */
 function writeOut(bytes: Buffer): void {
-  let offset = 0;
-  while (offset < bytes.length) {
-    try {
-      offset += fs.writeSync(1, bytes, offset);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EAGAIN') continue;
-      process.exit(EXIT.OK);
-    }
-  }
+  if (!writeAll(1, bytes)) process.exit(EXIT.OK);
 }

@@ -15,6 +15,8 @@ export interface DaemonPaths {
   lockfile: string;
   /** A start in progress claims the pidfile here (see start.ts). */
   claimfile: string;
+  /** stop leaves its stop signal and timeout here for a watchdog. */
+  stopfile: string;
   /** The default log: the pidfile's path with .log in place of .pid. */
   defaultLog: string;
 }
@@ -35,8 +37,7 @@ export function runtimeDirectory(env: NodeJS.ProcessEnv): string {
 export function resolvePaths(options: { pidfile?: string; name?: string }, env: NodeJS.ProcessEnv, create: boolean): DaemonPaths {
   if (options.pidfile !== undefined && options.pidfile !== '') {
     const pidfile = path.resolve(options.pidfile);
-    const base = pidfile.endsWith('.pid') ? pidfile.slice(0, -4) : pidfile;
-    return pathsFor(options.name ?? path.basename(base), pidfile, base);
+    return pathsFor(pidfile, options.name ?? path.basename(baseOf(pidfile)));
   }
   if (options.name === undefined || options.name === '') {
     throw new CliError('give --pidfile FILE or --name NAME to say which daemon', EXIT.USAGE);
@@ -52,19 +53,26 @@ export function resolvePaths(options: { pidfile?: string; name?: string }, env: 
       throw new CliError(`cannot create ${dir}: ${describeErrno(error)}`, isPermission(error) ? EXIT.PRIVILEGE : EXIT.FAILURE);
     }
   }
-  const base = path.join(dir, options.name);
-  return pathsFor(options.name, `${base}.pid`, base);
+  return pathsFor(path.join(dir, `${options.name}.pid`), options.name);
 }
 
-function pathsFor(name: string, pidfile: string, base: string): DaemonPaths {
+/** Every file of the daemon whose absolute pidfile is PIDFILE. */
+export function pathsFor(pidfile: string, name: string): DaemonPaths {
+  const base = baseOf(pidfile);
   return {
     name,
     pidfile,
     statefile: `${base}.state`,
     lockfile: `${pidfile}.lock`,
     claimfile: `${pidfile}.starting`,
+    stopfile: `${pidfile}.stop`,
     defaultLog: `${base}.log`,
   };
+}
+
+/** The pidfile's path without a final .pid: state and log are named after it. */
+function baseOf(pidfile: string): string {
+  return pidfile.endsWith('.pid') ? pidfile.slice(0, -4) : pidfile;
 }
 
 export function isPermission(error: unknown): boolean {

@@ -1,4 +1,4 @@
-import { readProcStat, secondsSinceStart } from '../common/proc';
+import { isLiveState, readProcStat, secondsSinceStart } from '../common/proc';
 import type { DaemonPaths } from './paths';
 import { readPidfile } from './pidfile';
 import { sessionMembers, isSameProcess } from './session';
@@ -17,7 +17,7 @@ export function probe(paths: DaemonPaths): StatusVerdict {
   let uptimeSeconds: number | null = null;
   if (pidfile.kind === 'pid') {
     const stat = readProcStat(pidfile.pid);
-    pidAlive = stat !== null && stat.state !== 'Z' && stat.state !== 'X';
+    pidAlive = stat !== null && isLiveState(stat.state);
     const recorded = record !== null && record.pid === pidfile.pid;
     pidIsOurs = recorded && pidAlive && stat!.startTicks === record.startTicks;
     const watch = recorded ? record.watchdog : null;

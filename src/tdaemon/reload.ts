@@ -4,7 +4,7 @@ import { EXIT } from './exit-codes';
 import type { DaemonPaths } from './paths';
 import { probe } from './probe';
 import { trySignal } from './session';
-import { complain, say } from './start';
+import { complain, say } from './messages';
 
 /** Sends the reload signal to the process that runs the command (under a watchdog, its child). */
 export function reloadDaemon(paths: DaemonPaths, signal: NodeJS.Signals | undefined): number {

@@ -54,6 +54,7 @@ function fromRecord(record: DaemonRecord): StartOverrides {
   });
 }
 
-function definedOnly<T extends object>(object: T): Partial<T> {
+/** OBJECT without its undefined entries, so that spreading it overrides nothing with undefined. */
+export function definedOnly<T extends object>(object: T): Partial<T> {
   return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as Partial<T>;
 }

@@ -1,4 +1,4 @@
-import { listLiveProcesses, readProcStat, type ProcStat } from '../common/proc';
+import { isLiveState, listLiveProcesses, readProcStat, type ProcStat } from '../common/proc';
 
 /**
  * The live processes of the session SID that began no earlier than its
@@ -41,7 +41,7 @@ export function trySignal(target: number, signal: NodeJS.Signals | 0): boolean {
 /** The process PID is alive and is the one that started at START_TICKS. */
 export function isSameProcess(pid: number, startTicks: string): boolean {
   const stat = readProcStat(pid);
-  return stat !== null && stat.state !== 'Z' && stat.state !== 'X' && stat.startTicks === startTicks;
+  return stat !== null && isLiveState(stat.state) && stat.startTicks === startTicks;
 }
 
 export function sleep(ms: number): Promise<void> {

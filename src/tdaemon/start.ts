@@ -9,14 +9,15 @@ import { closeInheritedDescriptors } from '../common/inherited-fds';
 import { readProcStat } from '../common/proc';
 import { writeQuietly } from '../common/say';
 import { EXIT } from './exit-codes';
+import { complain, say } from './messages';
 import { lastLines } from './log-tail';
 import { lockWithin } from './lock';
 import { isPermission, type DaemonPaths } from './paths';
-import { readPidfile, isSymlink } from './pidfile';
+import { readPidfile } from './pidfile';
 import { probe } from './probe';
 import { isSameProcess, sessionMembers, signalSession, sleep, trySignal } from './session';
 import { PIDFILE_VARIABLE, processesTaggedWith } from './tagged';
-import { readState, writeState, type DaemonRecord, type RespawnPolicy } from './state';
+import { forgetRecord, readState, writeState, type DaemonRecord, type RespawnPolicy } from './state';
 import { daemonIsUp, describeExit, type StatusVerdict } from './status-eval';
 import { lookupGroup, lookupUser } from './users';
 
@@ -170,13 +171,13 @@ function checkPidfileLocation(paths: DaemonPaths): void {
   } catch (error) {
     throw new CliError(`cannot write pidfile ${paths.pidfile}: ${describeErrno(error)}`, EXIT.PRIVILEGE);
   }
-  if (isSymlink(paths.pidfile)) {
+  const reading = readPidfile(paths.pidfile);
+  if (reading.kind === 'invalid' && reading.problem === 'symlink') {
     throw new CliError(`refusing pidfile ${paths.pidfile}: it is a symbolic link`, EXIT.USAGE);
   }
-  const reading = readPidfile(paths.pidfile);
   // An empty file holds nothing to lose (a writer killed mid-write, not ours:
   // ours are renamed into place); anything else might be the user's.
-  if (reading.kind === 'invalid' && reading.reason !== 'it is empty') {
+  if (reading.kind === 'invalid' && reading.problem !== 'empty') {
     throw new CliError(`pidfile ${paths.pidfile}: ${reading.reason}; remove it if it is stale`, EXIT.FAILURE);
   }
 }
@@ -339,7 +340,7 @@ function spawnWatchdog(options: StartOptions, plan: Plan): Started {
   // The watchdog runs as root and drops privileges for the child only; it
   // reads everything else from the state file start writes for it.
   const child = spawnWithUmask(options.umask, () =>
-    spawn(process.execPath, [...WATCHDOG_NODE_FLAGS, WATCHDOG_ENTRY, options.paths.pidfile, options.paths.statefile, options.paths.name], {
+    spawn(process.execPath, [...WATCHDOG_NODE_FLAGS, WATCHDOG_ENTRY, options.paths.pidfile, options.paths.name], {
       cwd: plan.cwd,
       env: plan.env,
       detached: true,
@@ -409,7 +410,7 @@ async function watchFirstRun(options: StartOptions, started: Started, plan: Plan
   if (outcome.code === 0 && left.length > 0) {
     signalSession(record.pid, record.startTicks, 'SIGKILL');
     for (const pid of left) trySignal(pid, 'SIGKILL');
-    removeRecord(paths, record);
+    forgetRecord(paths, record.pid);
     complain(
       `${paths.name}: the command put itself in the background (pids ${left.join(' ')} still ran; now killed); ` +
         `run it in the foreground, without '&' or a daemonize option`,
@@ -417,7 +418,7 @@ async function watchFirstRun(options: StartOptions, started: Started, plan: Plan
     return EXIT.FAILURE;
   }
   signalSession(record.pid, record.startTicks, 'SIGKILL');
-  removeRecord(paths, record);
+  forgetRecord(paths, record.pid);
   reportEarlyDeath(options, plan, describeExit(outcome.code, outcome.signal));
   return EXIT.FAILURE;
 }
@@ -471,22 +472,3 @@ function reportEarlyDeath(options: StartOptions, plan: Plan, how: string, after 
   }
 }
 
-function removeRecord(paths: DaemonPaths, record: DaemonRecord): void {
-  removeIfHolds(paths.pidfile, `${record.pid}\n`);
-  const state = readState(paths.statefile);
-  if (state.kind === 'ok' && state.record.pid === record.pid) {
-    try {
-      fs.unlinkSync(paths.statefile);
-    } catch {
-      // already gone
-    }
-  }
-}
-
-export function say(line: string): void {
-  writeQuietly(1, `tdaemon: ${line}\n`);
-}
-
-export function complain(line: string): void {
-  writeQuietly(2, `tdaemon: ${line}\n`);
-}

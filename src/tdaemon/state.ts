@@ -1,5 +1,6 @@
 import fs = require('node:fs');
-import { writeFileAtomic } from '../common/atomic-file';
+import { removeIfHolds, writeFileAtomic } from '../common/atomic-file';
+import type { DaemonPaths } from './paths';
 
 /** How a watched daemon is restarted (tdaemon start --respawn). */
 export interface RespawnPolicy {
@@ -74,4 +75,23 @@ export function readState(file: string): StateReading {
 
 export function writeState(file: string, record: DaemonRecord): void {
   writeFileAtomic(file, `${JSON.stringify(record, null, 2)}\n`, 0o644);
+}
+
+/**
+ * Removes pidfile and state once the daemon whose pidfile names PID has
+ * ended, but only while they still describe it: another start may have
+ * written its own since. With PID null, whatever is there goes (a stale
+ * pidfile that tdaemon did not write).
+ */
+export function forgetRecord(paths: DaemonPaths, pid: number | null): void {
+  let pidText: string | null = null;
+  try {
+    pidText = fs.readFileSync(paths.pidfile, 'utf8');
+  } catch {
+    // no pidfile left
+  }
+  if (pid !== null && pidText !== null && pidText !== `${pid}\n`) return;
+  if (pidText !== null) removeIfHolds(paths.pidfile, pidText);
+  const state = readState(paths.statefile);
+  if (pid === null || state.kind !== 'ok' || state.record.pid === pid) fs.rmSync(paths.statefile, { force: true });
 }

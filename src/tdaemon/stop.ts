@@ -1,20 +1,15 @@
 import fs = require('node:fs');
-import { removeIfHolds, writeFileAtomic } from '../common/atomic-file';
+import { writeFileAtomic } from '../common/atomic-file';
 import { EXIT } from './exit-codes';
 import type { DaemonPaths } from './paths';
 import { probe } from './probe';
 import { isSameProcess, sessionMembers, sleep, stopSession, trySignal } from './session';
-import { complain, say } from './start';
-import type { DaemonRecord } from './state';
+import { complain, say } from './messages';
+import { forgetRecord, type DaemonRecord } from './state';
 
 export interface StopOptions {
   stopSignal?: NodeJS.Signals;
   stopTimeoutMs?: number;
-}
-
-/** Where stop leaves its signal and timeout for a watchdog to use. */
-export function stopRequestFile(paths: DaemonPaths): string {
-  return `${paths.pidfile}.stop`;
 }
 
 /**
@@ -36,7 +31,7 @@ export async function stopDaemon(paths: DaemonPaths, options: StopOptions): Prom
       let survivors: number[] = [];
       const leftovers = record && !record.watchdog ? sessionMembers(record.pid, record.startTicks).length : 0;
       if (leftovers > 0) survivors = await stopSession(record!.pid, record!.startTicks, 'SIGKILL', 0);
-      forget(paths, verdict.record);
+      forgetRecord(paths, verdict.record?.pid ?? null);
       if (survivors.length > 0) return reportSurvivors(paths, survivors);
       const killed = leftovers > 0 ? `; killed ${leftovers} leftover process${leftovers === 1 ? '' : 'es'} of its session` : '';
       say(`${paths.name} not running (${verdict.summary}); removed its pidfile${killed}`);
@@ -45,7 +40,7 @@ export async function stopDaemon(paths: DaemonPaths, options: StopOptions): Prom
     case 'watchdog-lost': {
       const watch = record!.watchdog!;
       const survivors = await stopSession(watch.childPid!, watch.childStartTicks!, signalOf(options, record!), timeoutOf(options, record!));
-      forget(paths, record);
+      forgetRecord(paths, record!.pid);
       if (survivors.length > 0) return reportSurvivors(paths, survivors);
       say(`${paths.name} stopped (pid ${watch.childPid}; its watchdog was already gone)`);
       return EXIT.OK;
@@ -55,7 +50,7 @@ export async function stopDaemon(paths: DaemonPaths, options: StopOptions): Prom
       if (record!.watchdog) return stopWatched(paths, record!, options);
       const survivors = await stopSession(record!.pid, record!.startTicks, signalOf(options, record!), timeoutOf(options, record!));
       if (survivors.length > 0) return reportSurvivors(paths, survivors);
-      forget(paths, record);
+      forgetRecord(paths, record!.pid);
       say(`${paths.name} stopped (pid ${record!.pid})`);
       return EXIT.OK;
     }
@@ -66,7 +61,7 @@ export async function stopDaemon(paths: DaemonPaths, options: StopOptions): Prom
 async function stopWatched(paths: DaemonPaths, record: DaemonRecord, options: StopOptions): Promise<number> {
   const signal = signalOf(options, record);
   const timeoutMs = timeoutOf(options, record);
-  writeFileAtomic(stopRequestFile(paths), JSON.stringify({ signal, timeoutMs }));
+  writeFileAtomic(paths.stopfile, JSON.stringify({ signal, timeoutMs }));
   const child = record.watchdog!;
   trySignal(record.pid, 'SIGTERM');
   const deadline = Date.now() + timeoutMs + 5000;
@@ -85,13 +80,9 @@ async function stopWatched(paths: DaemonPaths, record: DaemonRecord, options: St
     while (isSameProcess(record.pid, record.startTicks) && Date.now() < killDeadline) await sleep(10);
     if (isSameProcess(record.pid, record.startTicks)) survivors.push(record.pid);
   }
-  try {
-    fs.unlinkSync(stopRequestFile(paths));
-  } catch {
-    // the watchdog took it
-  }
+  fs.rmSync(paths.stopfile, { force: true }); // unless the watchdog took it
   if (survivors.length > 0) return reportSurvivors(paths, survivors);
-  forget(paths, record);
+  forgetRecord(paths, record.pid);
   say(`${paths.name} stopped (pid ${latest.childPid ?? '-'}, watchdog ${record.pid})`);
   return EXIT.OK;
 }
@@ -107,25 +98,4 @@ function timeoutOf(options: StopOptions, record: DaemonRecord): number {
 function reportSurvivors(paths: DaemonPaths, pids: number[]): number {
   complain(`${paths.name}: processes survived SIGKILL: ${pids.join(' ')} (stuck in the kernel?)`);
   return EXIT.FAILURE;
-}
-
-/** Removes pidfile and state, but only while they still describe RECORD's process. */
-export function forget(paths: DaemonPaths, record: DaemonRecord | null): void {
-  const pidText = fs.existsSync(paths.pidfile) ? safeRead(paths.pidfile) : null;
-  if (record === null || pidText === `${record.pid}\n` || pidText === null) {
-    if (pidText !== null) removeIfHolds(paths.pidfile, pidText);
-    try {
-      fs.unlinkSync(paths.statefile);
-    } catch {
-      // absent
-    }
-  }
-}
-
-function safeRead(file: string): string | null {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return null;
-  }
 }

@@ -2,16 +2,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { Writable } from 'node:stream';
 import fs = require('node:fs');
 import { onExit } from 'signal-exit';
-import { removeIfHolds } from '../common/atomic-file';
 import { SHELL } from '../common/hup-shim';
 import { readProcStat } from '../common/proc';
 import { parseSignal } from '../common/signals';
-import { tryLock, type Release } from './lock';
-import type { DaemonPaths } from './paths';
+import { lockWithin, type Release } from './lock';
+import { pathsFor, type DaemonPaths } from './paths';
 import { readPidfile } from './pidfile';
 import { decideRestart, freshHistory, type DeathHistory } from './restart-policy';
 import { signalSession, sleep, stopSession, trySignal } from './session';
-import { readState, writeState, type DaemonRecord, type RespawnPolicy, type WatchdogReport } from './state';
+import { forgetRecord, readState, writeState, type DaemonRecord, type RespawnPolicy, type WatchdogReport } from './state';
 import { describeExit, formatCommand } from './status-eval';
 import { lookupGroup, lookupUser } from './users';
 
@@ -21,7 +20,7 @@ import { lookupGroup, lookupUser } from './users';
  * restart policy), and keeps the state file current. Its stdout and stderr
  * are the daemon's log; it copies none of the child's output.
  */
-export async function runWatchdog(pidfile: string, statefile: string, name: string): Promise<number> {
+export async function runWatchdog(pidfile: string, name: string): Promise<number> {
   process.on('SIGHUP', () => watchdog?.forwardReload()); // also: a terminal hangup must not end us
   // signal-exit makes SIGXFSZ fatal (node-facts.md §3); with a listener of
   // our own it stands aside, and a log past RLIMIT_FSIZE fails with EFBIG,
@@ -29,7 +28,7 @@ export async function runWatchdog(pidfile: string, statefile: string, name: stri
   process.on('SIGXFSZ', () => {});
   process.stdout.on('error', () => {});
   process.stderr.on('error', () => {});
-  const paths = pathsFrom(pidfile, statefile, name);
+  const paths = pathsFor(pidfile, name);
   // start publishes our pid, then releases the lock to us.
   const record = await waitForOwnRecord(paths);
   if (record === null) return 1;
@@ -261,12 +260,8 @@ class Watchdog {
 
   private async finish(code: number, forget: boolean): Promise<void> {
     this.dropSpare();
-    if (forget) {
-      removeIfHolds(this.paths.pidfile, `${process.pid}\n`);
-      const state = readState(this.paths.statefile);
-      if (state.kind === 'ok' && state.record.pid === process.pid) fs.rmSync(this.paths.statefile, { force: true });
-    }
-    fs.rmSync(`${this.paths.pidfile}.stop`, { force: true });
+    if (forget) forgetRecord(this.paths, process.pid);
+    fs.rmSync(this.paths.stopfile, { force: true });
     try {
       await this.release();
     } catch {
@@ -287,17 +282,6 @@ class Watchdog {
   }
 }
 
-function pathsFrom(pidfile: string, statefile: string, name: string): DaemonPaths {
-  return {
-    name,
-    pidfile,
-    statefile,
-    lockfile: `${pidfile}.lock`,
-    claimfile: `${pidfile}.starting`,
-    defaultLog: '',
-  };
-}
-
 async function waitForOwnRecord(paths: DaemonPaths): Promise<DaemonRecord | null> {
   const deadline = Date.now() + 10000;
   while (Date.now() < deadline) {
@@ -312,15 +296,12 @@ async function waitForOwnRecord(paths: DaemonPaths): Promise<DaemonRecord | null
   return null;
 }
 
+/** start releases the lock just after it publishes our pid; take it over. */
 async function lockWithRetry(paths: DaemonPaths): Promise<Release | null> {
-  const deadline = Date.now() + 15000;
-  for (;;) {
-    try {
-      return await tryLock(paths, (error) => onLockCompromised(paths, error));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ELOCKED' || Date.now() > deadline) return null;
-    }
-    await sleep(10);
+  try {
+    return await lockWithin(paths, 15000, () => false, (error) => onLockCompromised(paths, error));
+  } catch {
+    return null;
   }
 }
 
@@ -337,7 +318,7 @@ function onLockCompromised(paths: DaemonPaths, error: Error): void {
 
 function readStopRequest(paths: DaemonPaths): { signal?: NodeJS.Signals; timeoutMs?: number } {
   try {
-    const request = JSON.parse(fs.readFileSync(`${paths.pidfile}.stop`, 'utf8'));
+    const request = JSON.parse(fs.readFileSync(paths.stopfile, 'utf8'));
     return {
       signal: typeof request.signal === 'string' ? parseSignal(request.signal) ?? undefined : undefined,
       timeoutMs: typeof request.timeoutMs === 'number' ? request.timeoutMs : undefined,

@@ -53,7 +53,7 @@ const watched = { ...record, watchdog: watch };
 const table: Array<[string, Partial<StatusFacts>, string, number, string]> = [
   ['running', {}, 'running', 0, 'running (pid 4242, up 3h12m) ./app --port 8080'],
   ['no pidfile', { pidfile: { kind: 'absent' } }, 'not-running', 3, 'not running'],
-  ['empty pidfile', { pidfile: { kind: 'invalid', reason: 'it is empty' } }, 'unknown', 4, 'unknown (pidfile /srv/app.pid: it is empty)'],
+  ['empty pidfile', { pidfile: { kind: 'invalid', problem: 'empty', reason: 'it is empty' } }, 'unknown', 4, 'unknown (pidfile /srv/app.pid: it is empty)'],
   ['pid gone', { pidIsOurs: false, pidAlive: false }, 'dead', 1, 'dead (pidfile /srv/app.pid names pid 4242, which is gone)'],
   ['pid reused', { pidIsOurs: false }, 'dead', 1, 'dead (pidfile /srv/app.pid names pid 4242, which is now another process)'],
   ['no record', { state: { kind: 'absent' }, pidIsOurs: false }, 'dead', 1, 'dead (pidfile /srv/app.pid names pid 4242, which tdaemon did not start)'],
