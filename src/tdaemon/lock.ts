@@ -48,7 +48,10 @@ export async function lockWithin(
       return await tryLock(paths, onCompromised);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'ELOCKED') {
+      // ENOENT: our fresh lock directory was removed by a racer that had
+      // judged the previous one stale (proper-lockfile's takeover is not
+      // atomic): we lost that race, as with ELOCKED, so try again.
+      if (code !== 'ELOCKED' && code !== 'ENOENT') {
         throw new CliError(`cannot lock ${paths.lockfile}: ${describeErrno(error)}`, isPermission(error) ? EXIT.PRIVILEGE : EXIT.FAILURE);
       }
     }
