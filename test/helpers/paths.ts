@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 /** Tests are compiled to build/test/...; the repository root is three levels up. */
@@ -8,4 +9,14 @@ export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
 
 export function fixture(name: string): string {
   return path.join(FIXTURES, name);
+}
+
+/**
+ * bin/ and dist/ copied into DIR, for tests that run as nobody: the checkout
+ * may sit under a directory nobody cannot enter (mktemp -d makes them 0700),
+ * and the bundles need nothing beside them.
+ */
+export function binsForNobody(dir: string): { tnohup: string; tdaemon: string } {
+  for (const part of ['bin', 'dist']) fs.cpSync(path.join(ROOT, part), path.join(dir, 'app', part), { recursive: true });
+  return { tnohup: path.join(dir, 'app', 'bin', 'tnohup'), tdaemon: path.join(dir, 'app', 'bin', 'tdaemon') };
 }

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { fixture, TDAEMON } from '../helpers/paths';
+import { binsForNobody, fixture, TDAEMON } from '../helpers/paths';
 import { isDead, isRunning, procState, procStatusField, readPid, Reaper, sessionMembers, waitFor } from '../helpers/processes';
 import { run, type RunResult } from '../helpers/run';
 import { IS_ROOT, makeTempDir } from '../helpers/tmp';
@@ -489,7 +489,7 @@ describe('tdaemon on bad input: one line, and its exit status', { concurrency: t
     const log = path.join(locked, 'app.log');
     const result = await run('setpriv', [
       '--reuid=65534', '--regid=65534', '--clear-groups',
-      TDAEMON, '--pidfile', path.join(open, 'app.pid'), 'start', '--log', log, '--wait', '0.3', '--', 'sleep', marker(),
+      binsForNobody(dir).tdaemon, '--pidfile', path.join(open, 'app.pid'), 'start', '--log', log, '--wait', '0.3', '--', 'sleep', marker(),
     ], { cwd: open });
     assertOneLineError(result, 4, `tdaemon: cannot open --log ${log}: Permission denied`, 'unwritable log');
     assert.deepEqual(fs.readdirSync(open), [], 'no pidfile or state was left');
@@ -502,7 +502,7 @@ describe('tdaemon on bad input: one line, and its exit status', { concurrency: t
     fs.chmodSync(open, 0o777);
     const result = await run('setpriv', [
       '--reuid=65534', '--regid=65534', '--clear-groups',
-      TDAEMON, '--pidfile', path.join(open, 'app.pid'), 'start', '--user', 'nobody', '--wait', '0.3', '--', 'sleep', marker(),
+      binsForNobody(dir).tdaemon, '--pidfile', path.join(open, 'app.pid'), 'start', '--user', 'nobody', '--wait', '0.3', '--', 'sleep', marker(),
     ], { cwd: open });
     assertOneLineError(result, 4, /^tdaemon: --user and --group need root[^\n]*\n$/, '--user as nobody');
     assert.deepEqual(fs.readdirSync(open), []);

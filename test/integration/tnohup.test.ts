@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { fixture, TNOHUP } from '../helpers/paths';
+import { binsForNobody, fixture, TNOHUP } from '../helpers/paths';
 import { isDead, isRunning, procState, procStatusField, readPid, Reaper, sleep, waitFor } from '../helpers/processes';
 import { run, runInPty, sh } from '../helpers/run';
 import { IS_ROOT, makeTempDir } from '../helpers/tmp';
@@ -122,8 +122,9 @@ describe('tnohup on a terminal', { concurrency: true }, () => {
     fs.chownSync(home, 65534, 65534);
     const locked = path.join(dir, 'locked');
     fs.mkdirSync(locked, 0o755);
+    const tnohup = sh(binsForNobody(dir).tnohup);
     const result = await runInPty(
-      `cd ${sh(locked)} && HOME=${sh(home)} setpriv --reuid=65534 --regid=65534 --clear-groups ${T} echo fallback; echo "rc=$?"`,
+      `cd ${sh(locked)} && HOME=${sh(home)} setpriv --reuid=65534 --regid=65534 --clear-groups ${tnohup} echo fallback; echo "rc=$?"`,
     );
     assert.equal(result.stdout, `tnohup: ignoring input and appending output to '${home}/nohup.out'\nrc=0\n`);
     assert.equal(fs.readFileSync(path.join(home, 'nohup.out'), 'utf8'), 'fallback\n');
@@ -138,15 +139,16 @@ describe('tnohup on a terminal', { concurrency: true }, () => {
     fs.mkdirSync(open, 0o777);
     fs.chmodSync(open, 0o777);
     const marker = path.join(open, 'ran');
+    const tnohup = sh(binsForNobody(dir).tnohup);
     const asNobody = `cd ${sh(locked)} && HOME=${sh(locked)} setpriv --reuid=65534 --regid=65534 --clear-groups`;
-    const result = await runInPty(`${asNobody} ${T} touch ${sh(marker)}; echo "rc=$?"`);
+    const result = await runInPty(`${asNobody} ${tnohup} touch ${sh(marker)}; echo "rc=$?"`);
     assert.equal(
       result.stdout,
       "tnohup: failed to open 'nohup.out': Permission denied\n" +
         `tnohup: failed to open '${locked}/nohup.out': Permission denied\nrc=125\n`,
     );
     assert.ok(!fs.existsSync(marker), 'the command did not run');
-    const posix = await runInPty(`${asNobody} env POSIXLY_CORRECT=1 ${T} touch ${sh(marker)}; echo "rc=$?"`);
+    const posix = await runInPty(`${asNobody} env POSIXLY_CORRECT=1 ${tnohup} touch ${sh(marker)}; echo "rc=$?"`);
     assert.match(posix.stdout, /rc=127\n$/);
   });
 
