@@ -55,6 +55,8 @@ const WATCHDOG_ENTRY = path.join(__dirname, 'tdaemon-watchdog.js');
  */
 const WATCHDOG_NODE_FLAGS = ['--max-semi-space-size=1', '--no-expose-wasm', '--lite-mode'];
 const TAIL_LINES = 10;
+/** How long start waits for a new watchdog to start the command at all. */
+const WATCHDOG_START_LIMIT_MS = 10000;
 
 /**
  * Starts the daemon. Everything is checked while the user's terminal still
@@ -429,12 +431,19 @@ async function watchFirstRunOfWatchdog(options: StartOptions, started: Started, 
   child.unref();
   let watchdogExit: string | null = null;
   void started.exited.then(({ code, signal }) => (watchdogExit = describeExit(code, signal)));
-  const deadline = Date.now() + Math.max(options.waitMs, 0);
+  // --wait watches the command, not the watchdog: on a busy machine the
+  // watchdog may take longer than --wait to start it, so the clock starts
+  // when the command is first seen.
+  const giveUpAt = Date.now() + Math.max(options.waitMs, 0) + WATCHDOG_START_LIMIT_MS;
+  let deadline = Infinity;
   let childSeen = false;
   for (;;) {
     const state = readState(paths.statefile);
     const report = state.kind === 'ok' && state.record.pid === record.pid ? state.record.watchdog : null;
-    if (report?.childPid || report?.lastExit) childSeen = true;
+    if (!childSeen && (report?.childPid || report?.lastExit)) {
+      childSeen = true;
+      deadline = Date.now() + options.waitMs;
+    }
     if (childSeen && options.waitMs === 0) break;
     if (report?.lastExit) {
       reportEarlyDeath(
@@ -450,8 +459,8 @@ async function watchFirstRunOfWatchdog(options: StartOptions, started: Started, 
       return EXIT.FAILURE;
     }
     if (childSeen && Date.now() >= deadline) break;
-    if (Date.now() > deadline + 10000) {
-      complain(`${paths.name}: the watchdog (pid ${record.pid}) did not start the command within 10 s`);
+    if (!childSeen && Date.now() > giveUpAt) {
+      complain(`${paths.name}: the watchdog (pid ${record.pid}) did not start the command within ${WATCHDOG_START_LIMIT_MS / 1000} s`);
       return EXIT.FAILURE;
     }
     await sleep(10);

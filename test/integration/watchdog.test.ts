@@ -92,6 +92,8 @@ describe('tdaemon start --respawn', { concurrency: true }, () => {
     assert.equal(started.code, 0, started.stderr);
     assert.match(started.stdout, /^tdaemon: app started \(pid (\d+), watchdog (\d+)\); log /);
     const first = d.report()!.childPid!;
+    // Killed before its first line, the first run would leave no trace in the log.
+    await waitFor(() => d.logText().includes('line 1'), 'the first run to print');
     process.kill(first, 'SIGKILL');
     const second = await waitFor(() => {
       const pid = d.report()?.childPid;
@@ -173,7 +175,7 @@ describe('tdaemon start --respawn', { concurrency: true }, () => {
   it('stops at once while waiting to restart, and leaves nothing', async (t) => {
     const d = watched(t);
     const count = path.join(d.dir, 'count');
-    await d.start(['--wait', '0', '--backoff-max', '30'], [RUNS, count, 'exit:1', 'exit:1', 'exit:1', 'exit:1', 'exit:1', 'exit:1', 'stay']);
+    await d.start(['--wait', '0', '--backoff-max', '30', '--max-restarts', '100'], [RUNS, count, 'exit:1']);
     await waitFor(() => /restarting in 1\.6 s/.test(d.logText()), 'a long backoff', 8000);
     const watchdog = d.watchdogPid()!;
     const before = d.report();
@@ -188,6 +190,8 @@ describe('tdaemon start --respawn', { concurrency: true }, () => {
       assert.equal(again.code, 0);
       assert.match(again.stdout, new RegExp(`^tdaemon: app already running \\((pid \\d+, )?watchdog ${watchdog}(, restarting|, starting)?\\)\n$`));
     }
+    // Stop inside a wait: on a slow machine the calls above may outlast one.
+    await waitFor(() => /restarting in [\d.]+ s\n$/.test(d.logText()), 'the watchdog to wait again', 15000);
     const stop = await d.td('stop');
     assert.equal(stop.code, 0, stop.stderr);
     assert.ok(isDead(watchdog));
