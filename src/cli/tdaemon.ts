@@ -57,7 +57,7 @@ const VERBS: Verb[] = [
   {
     name: 'stop',
     usage: 'tdaemon [--pidfile FILE | --name NAME] stop [OPTION]...',
-    describe: 'stop the daemon and every process of its session',
+    describe: 'stop the daemon and every process it started',
     options: STOP_OPTIONS,
     takesCommand: false,
     run: (paths, argv) =>

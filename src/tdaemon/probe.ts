@@ -1,7 +1,8 @@
 import { isLiveState, readProcStat, secondsSinceStart } from '../common/proc';
 import type { DaemonPaths } from './paths';
 import { readPidfile } from './pidfile';
-import { sessionMembers, isSameProcess } from './session';
+import { leftoversOf } from './family';
+import { familyMembers, isSameProcess } from './session';
 import { readState } from './state';
 import { evaluateStatus, type StatusVerdict } from './status-eval';
 
@@ -28,7 +29,7 @@ export function probe(paths: DaemonPaths): StatusVerdict {
     } else if (pidIsOurs) {
       uptimeSeconds = secondsSinceStart(record!.startTicks);
     }
-    if (recorded && !pidIsOurs && !watch) leftovers = sessionMembers(record.pid, record.startTicks).map((p) => p.pid);
+    if (recorded && !pidIsOurs && !childIsOurs) leftovers = familyMembers(leftoversOf(paths, record)).map((p) => p.pid);
   }
   return evaluateStatus({
     name: paths.name,

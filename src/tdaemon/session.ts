@@ -1,4 +1,5 @@
 import { isLiveState, listLiveProcesses, readProcStat, type ProcStat } from '../common/proc';
+import { tagMatcher } from './tagged';
 
 /**
  * The live processes of the session SID that began no earlier than its
@@ -7,26 +8,69 @@ import { isLiveState, listLiveProcesses, readProcStat, type ProcStat } from '../
  * with another start time, the old session is empty and the new one is a
  * stranger's: nothing is returned. The start-time floor covers the rest.
  */
-export function sessionMembers(sid: number, leaderStartTicks: string): ProcStat[] {
+export function sessionMembers(sid: number, leaderStartTicks: string, all: ProcStat[] = listLiveProcesses()): ProcStat[] {
   const holder = readProcStat(sid);
   if (holder !== null && holder.startTicks !== leaderStartTicks) return [];
   const floor = Number(leaderStartTicks);
-  return listLiveProcesses().filter((p) => p.session === sid && Number(p.startTicks) >= floor);
+  return all.filter((p) => p.session === sid && Number(p.startTicks) >= floor);
 }
 
 /**
- * Sends each of SIGNALS to every process group of the session, and to each
- * member directly, so that members that made a group of their own are
- * reached too. One scan serves all the signals. Returns the members found.
+ * What a stop must end: the live processes of SESSION (see sessionMembers),
+ * and, with TAG, those that left it (setsid, a double fork) but still carry
+ * the daemon's tag in their environment (tagged.ts) and started no earlier
+ * than SINCE_TICKS. EXCLUDE names tagged processes to spare, such as the
+ * tdaemon that asked for the stop from inside the daemon.
  */
-export function signalSession(sid: number, leaderStartTicks: string, ...signals: NodeJS.Signals[]): ProcStat[] {
-  const members = sessionMembers(sid, leaderStartTicks);
-  const groups = new Set(members.map((m) => m.pgrp));
+export interface Family {
+  session?: { sid: number; leaderStartTicks: string };
+  tag?: { pidfile: string; sinceTicks: string; exclude?: readonly number[] };
+}
+
+export interface Member extends ProcStat {
+  /** A member of the session itself, not one that left it. */
+  inSession: boolean;
+}
+
+export function familyMembers(family: Family): Member[] {
+  const all = listLiveProcesses();
+  const members: Member[] = [];
+  const { session, tag } = family;
+  if (session) {
+    for (const p of sessionMembers(session.sid, session.leaderStartTicks, all)) members.push({ ...p, inSession: true });
+  }
+  if (tag) {
+    const floor = Number(tag.sinceTicks);
+    const known = new Set(members.map((m) => m.pid));
+    const spared = new Set(tag.exclude ?? []);
+    const carries = tagMatcher(tag.pidfile);
+    for (const p of all) {
+      if (known.has(p.pid) || spared.has(p.pid) || Number(p.startTicks) < floor) continue;
+      if (carries(p.pid)) members.push({ ...p, inSession: false });
+    }
+  }
+  return members;
+}
+
+/**
+ * Sends each of SIGNALS to every process group of the family and to each
+ * member directly, so that members that made a group of their own are
+ * reached too. The groups are those of the session, and those led by a
+ * member that left it. One scan serves all the signals. Returns the members.
+ */
+export function signalFamily(family: Family, ...signals: NodeJS.Signals[]): Member[] {
+  const members = familyMembers(family);
+  const groups = new Set(members.filter((m) => m.inSession || m.pgrp === m.pid).map((m) => m.pgrp));
   for (const signal of signals) {
     for (const pgrp of groups) trySignal(-pgrp, signal);
     for (const member of members) trySignal(member.pid, signal);
   }
   return members;
+}
+
+/** The family of a session alone. */
+export function sessionOf(sid: number, leaderStartTicks: string): Family {
+  return { session: { sid, leaderStartTicks } };
 }
 
 export function trySignal(target: number, signal: NodeJS.Signals | 0): boolean {
@@ -49,25 +93,25 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /**
- * Stops a whole session the way stop promises: SIGNAL to every group, up to
- * TIMEOUT_MS for all of it to end, then SIGKILL, and returns the pids still
- * alive (only processes the kernel will not kill, such as ones stuck in D
- * state, survive SIGKILL).
+ * Stops a whole family the way stop promises: SIGNAL to every group and
+ * member, up to TIMEOUT_MS for all of it to end, then SIGKILL, and returns
+ * the pids still alive (only processes the kernel will not kill, such as
+ * ones stuck in D state, survive SIGKILL).
  */
-export async function stopSession(sid: number, leaderStartTicks: string, signal: NodeJS.Signals, timeoutMs: number): Promise<number[]> {
+export async function stopFamily(family: Family, signal: NodeJS.Signals, timeoutMs: number): Promise<number[]> {
   // CONT wakes a stopped (T) process, which would never act on the signal.
-  if (signalSession(sid, leaderStartTicks, signal, 'SIGCONT').length === 0) return [];
-  if (await waitUntilEmpty(sid, leaderStartTicks, timeoutMs)) return [];
-  signalSession(sid, leaderStartTicks, 'SIGKILL');
-  await waitUntilEmpty(sid, leaderStartTicks, 5000);
-  return sessionMembers(sid, leaderStartTicks).map((p) => p.pid);
+  if (signalFamily(family, signal, 'SIGCONT').length === 0) return [];
+  if (await waitUntilGone(family, timeoutMs)) return [];
+  signalFamily(family, 'SIGKILL');
+  await waitUntilGone(family, 5000);
+  return familyMembers(family).map((p) => p.pid);
 }
 
 /** Polls, 1 ms at first and up to 20 ms apart: most daemons end at once. */
-async function waitUntilEmpty(sid: number, leaderStartTicks: string, timeoutMs: number): Promise<boolean> {
+async function waitUntilGone(family: Family, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (let pause = 1; ; pause = Math.min(pause * 2, 20)) {
-    if (sessionMembers(sid, leaderStartTicks).length === 0) return true;
+    if (familyMembers(family).length === 0) return true;
     if (Date.now() >= deadline) return false;
     await sleep(Math.min(pause, Math.max(1, deadline - Date.now())));
   }

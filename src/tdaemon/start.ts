@@ -15,8 +15,9 @@ import { lockWithin } from './lock';
 import { isPermission, type DaemonPaths } from './paths';
 import { readPidfile } from './pidfile';
 import { probe } from './probe';
-import { isSameProcess, sessionMembers, signalSession, sleep, trySignal } from './session';
-import { PIDFILE_VARIABLE, processesTaggedWith } from './tagged';
+import { familyOfRecord, leftoversOf } from './family';
+import { familyMembers, isSameProcess, signalFamily, sleep } from './session';
+import { PIDFILE_VARIABLE } from './tagged';
 import { forgetRecord, readState, writeState, type DaemonRecord, type RespawnPolicy } from './state';
 import { daemonIsUp, describeExit, type StatusVerdict } from './status-eval';
 import { lookupGroup, lookupUser } from './users';
@@ -213,10 +214,10 @@ function refuseLeftovers(paths: DaemonPaths): void {
   const state = readState(paths.statefile);
   if (state.kind !== 'ok' || state.record.watchdog) return;
   if (isSameProcess(state.record.pid, state.record.startTicks)) return;
-  const left = sessionMembers(state.record.pid, state.record.startTicks).map((p) => p.pid);
+  const left = familyMembers(leftoversOf(paths, state.record)).map((p) => p.pid);
   if (left.length > 0) {
     throw new CliError(
-      `${paths.name}: pid ${state.record.pid} is gone but its session still runs pids ${left.join(' ')}; 'tdaemon stop' ends them`,
+      `${paths.name}: pid ${state.record.pid} is gone but pids ${left.join(' ')} of it still run; 'tdaemon stop' ends them`,
       EXIT.FAILURE,
     );
   }
@@ -404,23 +405,18 @@ async function watchFirstRun(options: StartOptions, started: Started, plan: Plan
     say(`${paths.name} started (pid ${record.pid}); log ${plan.log}`);
     return EXIT.OK;
   }
-  // Its session, and what left the session but still carries its tag.
-  const left = [...new Set([
-    ...sessionMembers(record.pid, record.startTicks).map((p) => p.pid),
-    ...processesTaggedWith(paths.pidfile, record.startTicks),
-  ])];
+  // Its session, and what left the session but still carries its tag: a
+  // failed start leaves nothing running.
+  const family = familyOfRecord(paths, record);
+  const left = signalFamily(family, 'SIGKILL').map((p) => p.pid);
+  forgetRecord(paths, record.pid);
   if (outcome.code === 0 && left.length > 0) {
-    signalSession(record.pid, record.startTicks, 'SIGKILL');
-    for (const pid of left) trySignal(pid, 'SIGKILL');
-    forgetRecord(paths, record.pid);
     complain(
       `${paths.name}: the command put itself in the background (pids ${left.join(' ')} still ran; now killed); ` +
         `run it in the foreground, without '&' or a daemonize option`,
     );
     return EXIT.FAILURE;
   }
-  signalSession(record.pid, record.startTicks, 'SIGKILL');
-  forgetRecord(paths, record.pid);
   reportEarlyDeath(options, plan, describeExit(outcome.code, outcome.signal));
   return EXIT.FAILURE;
 }

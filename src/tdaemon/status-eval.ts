@@ -97,7 +97,7 @@ function judge(facts: StatusFacts): Omit<StatusVerdict, 'uptimeSeconds'> {
   if (!facts.pidAlive) why = `names pid ${pid}, which is gone`;
   else if (recorded) why = `names pid ${pid}, which is now another process`;
   else why = `names pid ${pid}, which tdaemon did not start`;
-  const left = facts.leftovers.length > 0 ? `; ${plural(facts.leftovers.length, 'process', 'processes')} of its session still running (${facts.leftovers.join(' ')})` : '';
+  const left = facts.leftovers.length > 0 ? `; ${facts.leftovers.length} of its processes still running (${facts.leftovers.join(' ')})` : '';
   return { kind: 'dead', exitCode: 1, summary: `dead (pidfile ${facts.pidfilePath} ${why}${left})`, pid: null, record };
 }
 

@@ -3,7 +3,8 @@ import { writeFileAtomic } from '../common/atomic-file';
 import { EXIT } from './exit-codes';
 import type { DaemonPaths } from './paths';
 import { probe } from './probe';
-import { isSameProcess, sessionMembers, sleep, stopSession, trySignal } from './session';
+import { familyMembers, isSameProcess, sleep, stopFamily, trySignal } from './session';
+import { familyOfRecord, leftoversOf } from './family';
 import { complain, say } from './messages';
 import { forgetRecord, type DaemonRecord } from './state';
 
@@ -29,17 +30,18 @@ export async function stopDaemon(paths: DaemonPaths, options: StopOptions): Prom
     case 'gave-up':
     case 'dead': {
       let survivors: number[] = [];
-      const leftovers = record && !record.watchdog ? sessionMembers(record.pid, record.startTicks).length : 0;
-      if (leftovers > 0) survivors = await stopSession(record!.pid, record!.startTicks, 'SIGKILL', 0);
+      const family = record ? leftoversOf(paths, record) : null;
+      const leftovers = family ? familyMembers(family).length : 0;
+      if (leftovers > 0) survivors = await stopFamily(family!, 'SIGKILL', 0);
       forgetRecord(paths, verdict.record?.pid ?? null);
       if (survivors.length > 0) return reportSurvivors(paths, survivors);
-      const killed = leftovers > 0 ? `; killed ${leftovers} leftover process${leftovers === 1 ? '' : 'es'} of its session` : '';
+      const killed = leftovers > 0 ? `; killed ${leftovers} leftover process${leftovers === 1 ? '' : 'es'}` : '';
       say(`${paths.name} not running (${verdict.summary}); removed its pidfile${killed}`);
       return EXIT.OK;
     }
     case 'watchdog-lost': {
       const watch = record!.watchdog!;
-      const survivors = await stopSession(watch.childPid!, watch.childStartTicks!, signalOf(options, record!), timeoutOf(options, record!));
+      const survivors = await stopFamily(familyOfRecord(paths, record!), signalOf(options, record!), timeoutOf(options, record!));
       forgetRecord(paths, record!.pid);
       if (survivors.length > 0) return reportSurvivors(paths, survivors);
       say(`${paths.name} stopped (pid ${watch.childPid}; its watchdog was already gone)`);
@@ -48,7 +50,7 @@ export async function stopDaemon(paths: DaemonPaths, options: StopOptions): Prom
     case 'restarting':
     case 'running': {
       if (record!.watchdog) return stopWatched(paths, record!, options);
-      const survivors = await stopSession(record!.pid, record!.startTicks, signalOf(options, record!), timeoutOf(options, record!));
+      const survivors = await stopFamily(familyOfRecord(paths, record!), signalOf(options, record!), timeoutOf(options, record!));
       if (survivors.length > 0) return reportSurvivors(paths, survivors);
       forgetRecord(paths, record!.pid);
       say(`${paths.name} stopped (pid ${record!.pid})`);
@@ -61,18 +63,18 @@ export async function stopDaemon(paths: DaemonPaths, options: StopOptions): Prom
 async function stopWatched(paths: DaemonPaths, record: DaemonRecord, options: StopOptions): Promise<number> {
   const signal = signalOf(options, record);
   const timeoutMs = timeoutOf(options, record);
-  writeFileAtomic(paths.stopfile, JSON.stringify({ signal, timeoutMs }));
+  // The watchdog spares the asker: a script inside the daemon may run this stop.
+  writeFileAtomic(paths.stopfile, JSON.stringify({ signal, timeoutMs, requester: process.pid }));
   const child = record.watchdog!;
   trySignal(record.pid, 'SIGTERM');
   const deadline = Date.now() + timeoutMs + 5000;
   while (isSameProcess(record.pid, record.startTicks) && Date.now() < deadline) await sleep(10);
-  // Whatever the watchdog managed, nothing of the child's session may stay.
+  // Whatever the watchdog managed, nothing of the child's session, nor what
+  // left it, may stay.
   const latest = probe(paths).record?.watchdog ?? child;
   const survivors: number[] = [];
-  for (const watch of [child, latest]) {
-    if (watch.childPid && watch.childStartTicks) {
-      survivors.push(...(await stopSession(watch.childPid, watch.childStartTicks, 'SIGKILL', 0)));
-    }
+  for (const watch of child === latest ? [child] : [child, latest]) {
+    survivors.push(...(await stopFamily(familyOfRecord(paths, { ...record, watchdog: watch }), 'SIGKILL', 0)));
   }
   if (isSameProcess(record.pid, record.startTicks)) {
     trySignal(record.pid, 'SIGKILL');

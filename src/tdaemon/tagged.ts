@@ -1,5 +1,4 @@
 import fs = require('node:fs');
-import { listLiveProcesses } from '../common/proc';
 
 /**
  * Set in every daemon's environment to its pidfile's absolute path. A
@@ -8,21 +7,18 @@ import { listLiveProcesses } from '../common/proc';
  */
 export const PIDFILE_VARIABLE = 'TDAEMON_PIDFILE';
 
-/** Live processes started no earlier than FLOOR_TICKS whose environment names PIDFILE. */
-export function processesTaggedWith(pidfile: string, floorTicks: string): number[] {
+/** A test of whether a process's environment names PIDFILE as its daemon's. */
+export function tagMatcher(pidfile: string): (pid: number) => boolean {
   const tag = Buffer.from(`${PIDFILE_VARIABLE}=${pidfile}\0`);
-  const floor = Number(floorTicks);
-  const found: number[] = [];
-  for (const proc of listLiveProcesses()) {
-    if (Number(proc.startTicks) < floor || proc.pid === process.pid) continue;
+  return (pid) => {
+    if (pid === process.pid) return false;
     let environ: Buffer;
     try {
-      environ = fs.readFileSync(`/proc/${proc.pid}/environ`);
+      environ = fs.readFileSync(`/proc/${pid}/environ`);
     } catch {
-      continue; // gone, or another user's
+      return false; // gone, or another user's
     }
     const at = environ.indexOf(tag);
-    if (at === 0 || (at > 0 && environ[at - 1] === 0)) found.push(proc.pid);
-  }
-  return found;
+    return at === 0 || (at > 0 && environ[at - 1] === 0);
+  };
 }

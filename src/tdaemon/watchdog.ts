@@ -9,7 +9,8 @@ import { lockWithin, type Release } from './lock';
 import { pathsFor, type DaemonPaths } from './paths';
 import { readPidfile } from './pidfile';
 import { decideRestart, freshHistory, type DeathHistory } from './restart-policy';
-import { signalSession, sleep, stopSession, trySignal } from './session';
+import { familyOfRecord } from './family';
+import { sessionOf, signalFamily, sleep, stopFamily, trySignal, type Family } from './session';
 import { forgetRecord, readState, writeState, type DaemonRecord, type RespawnPolicy, type WatchdogReport } from './state';
 import { describeExit, formatCommand } from './status-eval';
 import { lookupGroup, lookupUser } from './users';
@@ -182,7 +183,7 @@ class Watchdog {
     if (old.pid) trySignal(-old.pid, 'SIGKILL');
     const logExit = () => {
       logEvent(`pid ${old.pid} ${describeExit(code, signal)} after ${(uptimeMs / 1000).toFixed(1)} s`);
-      if (old.pid && old.ticks) signalSession(old.pid, old.ticks, 'SIGKILL');
+      if (old.pid && old.ticks) signalFamily(sessionOf(old.pid, old.ticks), 'SIGKILL');
     };
     if (this.stopping) return logExit();
 
@@ -228,7 +229,10 @@ class Watchdog {
     logEvent(`${signal}: stopping`);
     Object.assign(this.report, { state: 'stopping', nextRestartAt: null });
     this.save();
-    await this.stopChild(stopSignal, timeoutMs);
+    // The end of the daemon: what left the child's session goes too, but
+    // not the tdaemon that asked (it may run inside the daemon).
+    const family = familyOfRecord(this.paths, this.record, request.requester ? [request.requester] : []);
+    await this.stopChild(stopSignal, timeoutMs, family);
     await this.finish(0, true);
   }
 
@@ -239,7 +243,10 @@ class Watchdog {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.stopping = true; // the exit that follows is ours, not a crash
-    await this.stopChild(this.record.stopSignal as NodeJS.Signals, this.record.stopTimeoutMs);
+    const { childPid, childStartTicks } = this.report;
+    if (childPid && childStartTicks) {
+      await this.stopChild(this.record.stopSignal as NodeJS.Signals, this.record.stopTimeoutMs, sessionOf(childPid, childStartTicks));
+    }
     this.stopping = false;
     this.history = freshHistory();
     this.report.restarts = 0;
@@ -250,11 +257,10 @@ class Watchdog {
     if (this.report.childPid) trySignal(this.report.childPid, 'SIGHUP');
   }
 
-  private async stopChild(signal: NodeJS.Signals, timeoutMs: number): Promise<void> {
-    const { childPid, childStartTicks } = this.report;
-    if (!childPid || !childStartTicks) return;
+  /** Stops FAMILY (the child's session, and perhaps more), and reaps the child. */
+  private async stopChild(signal: NodeJS.Signals, timeoutMs: number, family: Family): Promise<void> {
     const exited = this.child ? new Promise((resolve) => this.child!.once('exit', resolve)) : Promise.resolve();
-    await stopSession(childPid, childStartTicks, signal, timeoutMs);
+    await stopFamily(family, signal, timeoutMs);
     await Promise.race([exited, sleep(1000)]); // reap it: no zombie is left behind
   }
 
@@ -316,12 +322,13 @@ function onLockCompromised(paths: DaemonPaths, error: Error): void {
   });
 }
 
-function readStopRequest(paths: DaemonPaths): { signal?: NodeJS.Signals; timeoutMs?: number } {
+function readStopRequest(paths: DaemonPaths): { signal?: NodeJS.Signals; timeoutMs?: number; requester?: number } {
   try {
     const request = JSON.parse(fs.readFileSync(paths.stopfile, 'utf8'));
     return {
       signal: typeof request.signal === 'string' ? parseSignal(request.signal) ?? undefined : undefined,
       timeoutMs: typeof request.timeoutMs === 'number' ? request.timeoutMs : undefined,
+      requester: Number.isInteger(request.requester) && request.requester > 0 ? request.requester : undefined,
     };
   } catch {
     return {};

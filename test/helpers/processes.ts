@@ -60,6 +60,12 @@ export function procStatusField(pid: number, field: string): string | null {
   }
 }
 
+/** The session id of PID, or null when it is gone. */
+export function procSession(pid: number): number | null {
+  const f = statFields(pid);
+  return f ? Number(f[3]) : null;
+}
+
 /** Live processes whose session id is SID. */
 export function sessionMembers(sid: number): number[] {
   const members: number[] = [];

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { binsForNobody, fixture, TDAEMON } from '../helpers/paths';
-import { isDead, isRunning, procState, procStatusField, readPid, Reaper, sessionMembers, waitFor } from '../helpers/processes';
+import { isDead, isRunning, procSession, procState, procStatusField, readPid, Reaper, sessionMembers, waitFor } from '../helpers/processes';
 import { run, type RunResult } from '../helpers/run';
 import { IS_ROOT, makeTempDir } from '../helpers/tmp';
 
@@ -245,6 +245,42 @@ describe('tdaemon stop', { concurrency: true }, () => {
     const status = await td(dir, '--pidfile', pidfile, 'status');
     assert.equal(status.code, 3);
     assert.equal(status.stdout, 'app: not running\n');
+  });
+
+  it('ends what left the session by a double fork and setsid; after kill -9, status names it, start refuses, stop ends it', async (t) => {
+    const { dir, reaper } = setUp(t);
+    const pidfile = path.join(dir, 'app.pid');
+    const startEscaping = async (mark: string, gone: string) => {
+      const escaping = ['sh', '-c', `(setsid sleep ${gone} &); exec sleep ${mark}`];
+      const start = await td(dir, '--pidfile', pidfile, 'start', '--wait', '0.3', '--', ...escaping);
+      const pid = reaper.trackPidfile(pidfile)!;
+      assert.equal(start.code, 0, start.stderr);
+      const [escapee] = await waitFor(() => (processesWithArg(gone).length === 1 ? processesWithArg(gone) : null), 'the escapee');
+      reaper.track(escapee);
+      assert.equal(procSession(escapee), escapee, 'it leads a session of its own');
+      assert.deepEqual(sessionMembers(pid), [pid], 'the daemon\'s session holds the daemon alone');
+      return { pid, escapee };
+    };
+
+    const first = await startEscaping(marker(), marker());
+    const stop = await td(dir, '--pidfile', pidfile, 'stop', '--stop-timeout', '0.5');
+    assert.equal(stop.code, 0, stop.stderr);
+    assert.equal(stop.stdout, `tdaemon: app stopped (pid ${first.pid})\n`);
+    assert.ok(isDead(first.escapee), 'what left the session is gone when stop returns');
+
+    const second = await startEscaping(marker(), marker());
+    process.kill(second.pid, 'SIGKILL');
+    await waitFor(() => isDead(second.pid), 'the daemon to die');
+    const status = await td(dir, '--pidfile', pidfile, 'status');
+    assert.equal(status.code, 1);
+    assert.equal(status.stdout, `app: dead (pidfile ${pidfile} names pid ${second.pid}, which is gone; 1 of its processes still running (${second.escapee}))\n`);
+    const again = await td(dir, '--pidfile', pidfile, 'start', '--wait', '0.3', '--', 'sleep', marker());
+    assertOneLineError(again, 1, `tdaemon: app: pid ${second.pid} is gone but pids ${second.escapee} of it still run; 'tdaemon stop' ends them`, 'start over leftovers');
+    const cleanup = await td(dir, '--pidfile', pidfile, 'stop');
+    assert.equal(cleanup.code, 0, cleanup.stderr);
+    assert.match(cleanup.stdout, /; removed its pidfile; killed 1 leftover process\n$/);
+    assert.ok(isDead(second.escapee));
+    assert.ok(!fs.existsSync(pidfile));
   });
 
   it('kills a command that ignores SIGTERM once --stop-timeout has passed', async (t) => {

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { fixture, TDAEMON } from '../helpers/paths';
-import { isDead, isRunning, readPid, Reaper, sessionMembers, waitFor } from '../helpers/processes';
+import { isDead, isRunning, procSession, readPid, Reaper, sessionMembers, waitFor } from '../helpers/processes';
 import { run, type RunResult } from '../helpers/run';
 
 const RUNS = fixture('wd-runs.sh');
@@ -203,6 +203,21 @@ describe('tdaemon start --respawn', { concurrency: true }, () => {
     // It did not wait for the restart: no run began after the last wait was announced.
     assert.match(d.logText(), /restarting in [\d.]+ s\n[^\n]*SIGTERM: stopping\n[^\n]*watchdog exiting \(status 0\)\n$/);
     assert.deepEqual(fs.readdirSync(d.dir).sort(), ['app.log', 'count']);
+  });
+
+  it('stop ends what a child left behind in a session of its own, as well as the child', async (t) => {
+    const d = watched(t);
+    const gone = path.join(d.dir, 'gone.pid');
+    const command = `(setsid sh -c 'echo $$ > ${gone}; exec sleep 1000' &); exec sleep 1000`;
+    const started = await d.start(['--wait', '0.2'], ['sh', '-c', command]);
+    assert.equal(started.code, 0, started.stderr);
+    const escapee = await waitFor(() => readPid(gone), 'the escapee to write its pid');
+    d.reaper.track(escapee);
+    const child = d.report()!.childPid!;
+    assert.notEqual(procSession(escapee), child, 'it left the child\'s session');
+    const stop = await d.td('stop');
+    assert.equal(stop.code, 0, stop.stderr);
+    assert.ok(isDead(child) && isDead(escapee), 'child and escapee are gone when stop returns');
   });
 
   it('keeps the child when the watchdog is SIGKILLed: status, start and stop still work', async (t) => {

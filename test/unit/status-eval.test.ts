@@ -58,7 +58,7 @@ const table: Array<[string, Partial<StatusFacts>, string, number, string]> = [
   ['pid reused', { pidIsOurs: false }, 'dead', 1, 'dead (pidfile /srv/app.pid names pid 4242, which is now another process)'],
   ['no record', { state: { kind: 'absent' }, pidIsOurs: false }, 'dead', 1, 'dead (pidfile /srv/app.pid names pid 4242, which tdaemon did not start)'],
   ['session left', { pidIsOurs: false, pidAlive: false, leftovers: [7, 8] }, 'dead', 1,
-    'dead (pidfile /srv/app.pid names pid 4242, which is gone; 2 processes of its session still running (7 8))'],
+    'dead (pidfile /srv/app.pid names pid 4242, which is gone; 2 of its processes still running (7 8))'],
   ['watched', { state: { kind: 'ok', record: watched }, uptimeSeconds: 65 }, 'running', 0,
     'running (pid 5000, up 1m5s, watchdog 4242, 2 restarts) ./app --port 8080'],
   ['watchdog lost', { state: { kind: 'ok', record: watched }, pidIsOurs: false, pidAlive: false, childIsOurs: true, uptimeSeconds: 5 }, 'watchdog-lost', 0,
