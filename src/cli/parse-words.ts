@@ -32,7 +32,7 @@ export function parseWords(words: string[], options: Record<string, Options>): W
     (spec.type === 'boolean' ? boolean : string).push(name);
     if (spec.alias !== undefined) alias[name] = many(spec.alias);
   }
-  const { argv, error } = parseArguments.detailed(words, { string, boolean, alias, configuration: CONFIGURATION });
+  const { argv, error } = parseArguments.detailed(splitShortOptions(words, options), { string, boolean, alias, configuration: CONFIGURATION });
   if (error) throw new UsageProblem(error.message);
   const known = new Set(['_', '--', ...Object.keys(options), ...Object.values(alias).flat()]);
   const unknown = Object.keys(argv).find((key) => !known.has(key));
@@ -48,6 +48,44 @@ export function parseWords(words: string[], options: Record<string, Options>): W
   const result: Words = { operands };
   for (const [key, value] of Object.entries(argv)) if (key !== '_' && key !== '--') result[key] = value;
   return result;
+}
+
+/**
+ * Short options the way getopt reads them, which yargs-parser does not
+ * quite: in '-pFILE' the rest of the word is -p's value whatever it starts
+ * with (yargs-parser would read '-pa.pid' as -p -a ...), and '-hpFILE' is
+ * -h then -p FILE. Such words are split into '-h' '-p' 'FILE'. Only option
+ * words are touched: scanning stops at '--' and at the first operand.
+ */
+export function splitShortOptions(words: string[], options: Record<string, Options>): string[] {
+  const takesValue = new Map<string, boolean>();
+  for (const [name, spec] of Object.entries(options)) {
+    for (const short of [name, ...many(spec.alias)].filter((n) => n.length === 1)) takesValue.set(short, spec.type !== 'boolean');
+  }
+  const out: string[] = [];
+  let i = 0;
+  for (; i < words.length; i++) {
+    const word = words[i];
+    if (word === '--' || word === '-' || !word.startsWith('-')) break;
+    if (word.startsWith('--')) {
+      out.push(word);
+      const long = options[word.slice(2)] ?? Object.values(options).find((spec) => many(spec.alias).includes(word.slice(2)));
+      if (long && long.type !== 'boolean' && i + 1 < words.length) out.push(words[++i]);
+      continue;
+    }
+    let valueNext = false;
+    for (let at = 1; at < word.length; at++) {
+      const letter = word[at];
+      out.push(`-${letter}`);
+      if (takesValue.get(letter)) {
+        if (at + 1 < word.length) out.push(word.slice(at + 1));
+        else valueNext = true;
+        break;
+      }
+    }
+    if (valueNext && i + 1 < words.length) out.push(words[++i]);
+  }
+  return out.concat(words.slice(i));
 }
 
 function dashes(name: string): string {

@@ -263,6 +263,17 @@ describe('tnohup without a terminal', { concurrency: true }, () => {
     assert.equal(fs.readFileSync(pidfile, 'utf8'), '999999\n');
   });
 
+  it('takes option values in the same word, as getopt does: -pFILE, -oFILE, --pidfile=FILE', async (t) => {
+    const dir = makeTempDir(t);
+    const result = await run(TNOHUP, ['-papp.pid', '-oout.log', 'sh', '-c', 'until [ -s app.pid ]; do sleep 0.01; done; cat app.pid; echo "$$"'], { cwd: dir });
+    assert.equal(result.code, 0, result.stderr);
+    const [written, own] = fs.readFileSync(path.join(dir, 'out.log'), 'utf8').trim().split('\n');
+    assert.equal(written, own, 'the pidfile named the command while it ran');
+    const long = await run(TNOHUP, ['--pidfile=b.pid', '--output=b.log', 'sh', '-c', 'until [ -s b.pid ]; do sleep 0.01; done; cat b.pid'], { cwd: dir });
+    assert.equal(long.code, 0, long.stderr);
+    assert.match(fs.readFileSync(path.join(dir, 'b.log'), 'utf8'), /^\d+\n$/);
+  });
+
   it('exits 125 without running the command when the pidfile cannot be written', async (t) => {
     const dir = makeTempDir(t);
     const marker = path.join(dir, 'ran');
