@@ -6,14 +6,14 @@ import type { DaemonRecord } from './state';
  * The processes a stop of this daemon must end: the command's session (a
  * plain daemon leads its own; a watched one's child leads another), and the
  * processes that left it but carry the daemon's tag, started no earlier than
- * the process the pidfile names. EXCLUDE is spared.
+ * the process the pidfile names. SPARE is spared, as this process always is.
  */
-export function familyOfRecord(paths: DaemonPaths, record: DaemonRecord, exclude: readonly number[] = []): Family {
+export function familyOfRecord(paths: DaemonPaths, record: DaemonRecord, spare: readonly number[] = []): Family {
   const watch = record.watchdog;
   let session: Family['session'];
   if (!watch) session = { sid: record.pid, leaderStartTicks: record.startTicks };
   else if (watch.childPid && watch.childStartTicks) session = { sid: watch.childPid, leaderStartTicks: watch.childStartTicks };
-  return { session, tag: { pidfile: paths.pidfile, sinceTicks: record.startTicks, exclude } };
+  return { session, tag: { pidfile: paths.pidfile, sinceTicks: record.startTicks }, spare };
 }
 
 /**

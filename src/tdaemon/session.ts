@@ -19,12 +19,16 @@ export function sessionMembers(sid: number, leaderStartTicks: string, all: ProcS
  * What a stop must end: the live processes of SESSION (see sessionMembers),
  * and, with TAG, those that left it (setsid, a double fork) but still carry
  * the daemon's tag in their environment (tagged.ts) and started no earlier
- * than SINCE_TICKS. EXCLUDE names tagged processes to spare, such as the
- * tdaemon that asked for the stop from inside the daemon.
+ * than SINCE_TICKS.
+ *
+ * This process and SPARE are never members: a script inside the daemon may
+ * run `tdaemon restart` on it (a deploy hook, a self-update), and that
+ * tdaemon, or the one that asked a watchdog to stop, must live to finish.
  */
 export interface Family {
   session?: { sid: number; leaderStartTicks: string };
-  tag?: { pidfile: string; sinceTicks: string; exclude?: readonly number[] };
+  tag?: { pidfile: string; sinceTicks: string };
+  spare?: readonly number[];
 }
 
 export interface Member extends ProcStat {
@@ -36,13 +40,15 @@ export function familyMembers(family: Family): Member[] {
   const all = listLiveProcesses();
   const members: Member[] = [];
   const { session, tag } = family;
+  const spared = new Set([process.pid, ...(family.spare ?? [])]);
   if (session) {
-    for (const p of sessionMembers(session.sid, session.leaderStartTicks, all)) members.push({ ...p, inSession: true });
+    for (const p of sessionMembers(session.sid, session.leaderStartTicks, all)) {
+      if (!spared.has(p.pid)) members.push({ ...p, inSession: true });
+    }
   }
   if (tag) {
     const floor = Number(tag.sinceTicks);
     const known = new Set(members.map((m) => m.pid));
-    const spared = new Set(tag.exclude ?? []);
     const carries = tagMatcher(tag.pidfile);
     for (const p of all) {
       if (known.has(p.pid) || spared.has(p.pid) || Number(p.startTicks) < floor) continue;
@@ -56,11 +62,17 @@ export function familyMembers(family: Family): Member[] {
  * Sends each of SIGNALS to every process group of the family and to each
  * member directly, so that members that made a group of their own are
  * reached too. The groups are those of the session, and those led by a
- * member that left it. One scan serves all the signals. Returns the members.
+ * member that left it, but not a group a spared process is in: its other
+ * members get the signal one by one. One scan serves all the signals.
+ * Returns the members.
  */
 export function signalFamily(family: Family, ...signals: NodeJS.Signals[]): Member[] {
   const members = familyMembers(family);
   const groups = new Set(members.filter((m) => m.inSession || m.pgrp === m.pid).map((m) => m.pgrp));
+  for (const pid of [process.pid, ...(family.spare ?? [])]) {
+    const pgrp = readProcStat(pid)?.pgrp;
+    if (pgrp !== undefined) groups.delete(pgrp);
+  }
   for (const signal of signals) {
     for (const pgrp of groups) trySignal(-pgrp, signal);
     for (const member of members) trySignal(member.pid, signal);

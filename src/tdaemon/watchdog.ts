@@ -177,15 +177,19 @@ class Watchdog {
     this.child = null;
     this.report.lastExit = { code, signal, at: new Date(at).toISOString(), afterMs: uptimeMs };
     this.report.childPid = null;
+    const describe = `pid ${old.pid} ${describeExit(code, signal)} after ${(uptimeMs / 1000).toFixed(1)} s`;
+    // A stop under way ends the rest of the family in its own time: the
+    // other processes may still be shutting down cleanly, and the tdaemon
+    // that asked for the stop may be among them.
+    if (this.stopping) return logEvent(describe);
     // What the dead child left in its group would run beside the next one.
     // One signal now (the group id cannot be reused while members remain);
     // the scan of its whole session follows once the next child runs.
     if (old.pid) trySignal(-old.pid, 'SIGKILL');
     const logExit = () => {
-      logEvent(`pid ${old.pid} ${describeExit(code, signal)} after ${(uptimeMs / 1000).toFixed(1)} s`);
+      logEvent(describe);
       if (old.pid && old.ticks) signalFamily(sessionOf(old.pid, old.ticks), 'SIGKILL');
     };
-    if (this.stopping) return logExit();
 
     const decision = decideRestart(this.policy, this.history, { code, signal, uptimeMs, at });
     this.history = decision.history;

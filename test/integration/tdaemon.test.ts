@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { binsForNobody, fixture, TDAEMON } from '../helpers/paths';
 import { isDead, isRunning, procSession, procState, procStatusField, readPid, Reaper, sessionMembers, waitFor } from '../helpers/processes';
-import { run, type RunResult } from '../helpers/run';
+import { run, sh, type RunResult } from '../helpers/run';
 import { IS_ROOT, makeTempDir } from '../helpers/tmp';
 
 type Context = Parameters<typeof makeTempDir>[0];
@@ -362,6 +362,39 @@ describe('tdaemon restart, reload and logs', { concurrency: true }, () => {
     assert.deepEqual(cmdline(pid3), ['sleep', mark3]);
     assert.ok(isDead(pid2));
   });
+
+  for (const respawn of [false, true]) {
+    it(`restart run from inside the daemon (a deploy hook) outlives the stop and starts it again${respawn ? ', under a watchdog' : ''}`, async (t) => {
+      const { dir, reaper } = setUp(t);
+      const pidfile = path.join(dir, 'app.pid');
+      const mark = marker();
+      // The first run waits for the test's go, then restarts its own daemon;
+      // the run that restart starts just sleeps.
+      const script = [
+        `[ -e first-done ] && exec sleep ${mark}`,
+        'touch first-done',
+        'until [ -e go ]; do sleep 0.02; done',
+        `${sh(TDAEMON)} --pidfile ${sh(pidfile)} restart --wait 0.3 > restart.out 2>&1`,
+        'echo "restart exited $?" >> restart.out',
+        `exec sleep ${mark}`,
+      ].join('\n');
+      const start = await td(dir, '--pidfile', pidfile, 'start', ...(respawn ? ['--respawn'] : []), '--wait', '0.3', '--', 'sh', '-c', script);
+      assert.equal(start.code, 0, start.stderr);
+      const first = reaper.trackPidfile(pidfile)!;
+      fs.writeFileSync(path.join(dir, 'go'), '');
+      const out = path.join(dir, 'restart.out');
+      const second = await waitFor(() => {
+        const pid = readPid(pidfile);
+        return pid && pid !== first && fs.existsSync(out) && /started/.test(fs.readFileSync(out, 'utf8')) ? pid : null;
+      }, 'the daemon to be restarted from inside');
+      reaper.track(second, ...processesWithArg(mark));
+      assert.match(fs.readFileSync(out, 'utf8'), /^tdaemon: app stopped \(pid \d+(, watchdog \d+)?\)\ntdaemon: app started \(pid \d+/);
+      const status = await td(dir, '--pidfile', pidfile, 'status');
+      assert.equal(status.code, 0, status.stdout);
+      await waitFor(() => processesWithArg(mark).length === 1, 'one copy of the restarted command');
+      assert.ok(isDead(first));
+    });
+  }
 
   it('reload delivers SIGHUP to a daemon that handles it', async (t) => {
     const { dir, reaper } = setUp(t);

@@ -220,6 +220,19 @@ describe('tdaemon start --respawn', { concurrency: true }, () => {
     assert.ok(isDead(child) && isDead(escapee), 'child and escapee are gone when stop returns');
   });
 
+  it('stop gives the rest of the child\'s group its stop timeout even when the child itself ends at once', async (t) => {
+    const d = watched(t);
+    const done = path.join(d.dir, 'done');
+    // A worker that takes 0.3 s to shut down cleanly, beside a leader that dies of TERM at once.
+    const worker = `trap 'sleep 0.3; echo clean > ${done}; exit 0' TERM; echo ready > ${done}; while :; do sleep 0.05; done`;
+    const started = await d.start(['--wait', '0.2'], ['sh', '-c', `sh -c "${worker}" & exec sleep 1000`]);
+    assert.equal(started.code, 0, started.stderr);
+    await waitFor(() => fs.existsSync(done), 'the worker to be ready');
+    const stop = await d.td('stop', '--stop-timeout', '3');
+    assert.equal(stop.code, 0, stop.stderr);
+    assert.equal(fs.readFileSync(done, 'utf8'), 'clean\n', 'the worker finished its shutdown');
+  });
+
   it('keeps the child when the watchdog is SIGKILLed: status, start and stop still work', async (t) => {
     const d = watched(t);
     await d.start(['--wait', '0.2'], ['sh', '-c', 'sleep 1000 & exec sleep 1000']);
