@@ -26,7 +26,7 @@ export function isRunning(pid: number): boolean {
 }
 
 /** Polls CHECK until it returns a truthy value, or fails after the deadline. */
-export async function waitFor<T>(check: () => T | Promise<T>, what: string, timeoutMs = 5000, intervalMs = 15): Promise<NonNullable<T>> {
+export async function waitFor<T>(check: () => T | Promise<T>, what: string, timeoutMs = 10000, intervalMs = 15): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
