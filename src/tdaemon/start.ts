@@ -243,13 +243,9 @@ async function claim(paths: DaemonPaths): Promise<void> {
         throw new CliError(`cannot write ${paths.claimfile}: ${describeErrno(error)}`, isPermission(error) ? EXIT.PRIVILEGE : EXIT.FAILURE);
       }
     }
-    const [pid, ticks] = readClaim(paths.claimfile);
-    if (pid !== null && !isSameProcess(pid, ticks)) {
-      try {
-        fs.unlinkSync(paths.claimfile); // its starter died mid-start
-      } catch {
-        // another starter removed it first
-      }
+    const stale = readClaim(paths.claimfile);
+    if (stale.pid !== null ? !isSameProcess(stale.pid, stale.ticks) : stale.ageMs > EMPTY_CLAIM_STALE_MS) {
+      breakStaleClaim(paths.claimfile, stale.text); // its starter died mid-start
       continue;
     }
     if (daemonIsUp(probe(paths))) throw new AlreadyStarted();
@@ -260,13 +256,51 @@ async function claim(paths: DaemonPaths): Promise<void> {
 
 class AlreadyStarted extends Error {}
 
-function readClaim(file: string): [number | null, string] {
+/**
+ * A claim is written just after it is created; one still without a pid
+ * after this long belongs to a start killed in between, or is garbage.
+ */
+const EMPTY_CLAIM_STALE_MS = 5000;
+
+function readClaim(file: string): { pid: number | null; ticks: string; text: string; ageMs: number } {
   try {
-    const [pid, ticks] = fs.readFileSync(file, 'utf8').trim().split(' ');
-    return [Number(pid) || null, ticks ?? ''];
+    const text = fs.readFileSync(file, 'utf8');
+    const [pid, ticks] = text.trim().split(' ');
+    const owner = Number(pid) > 0 ? Number(pid) : null;
+    const ageMs = owner === null ? Date.now() - fs.statSync(file).mtimeMs : 0;
+    return { pid: owner, ticks: ticks ?? '', text, ageMs };
   } catch {
-    return [null, ''];
+    return { pid: null, ticks: '', text: '', ageMs: 0 };
   }
+}
+
+/**
+ * Removes the claim file only if it still is the stale claim STALE_TEXT.
+ * Unlinking by name could remove the fresh claim another starter made since
+ * we read the stale one, and two starts would go on. So the file is moved
+ * aside first (one atomic step), and put back if it turns out to be live.
+ */
+function breakStaleClaim(file: string, staleText: string): void {
+  const aside = `${file}.${process.pid}`;
+  try {
+    fs.renameSync(file, aside);
+  } catch {
+    return; // another starter moved it first
+  }
+  let taken = staleText;
+  try {
+    taken = fs.readFileSync(aside, 'utf8');
+  } catch {
+    // unreadable: treat as the stale one
+  }
+  if (taken !== staleText) {
+    try {
+      fs.linkSync(aside, file); // a live claim: back where its owner left it
+    } catch {
+      // a third claim took its place meanwhile; that one stands
+    }
+  }
+  fs.rmSync(aside, { force: true });
 }
 
 /** A pidfile and state whose process is gone, or an empty pidfile. */

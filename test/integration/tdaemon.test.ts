@@ -143,6 +143,22 @@ describe('tdaemon start, under concurrency and after crashes', { concurrency: tr
     assert.deepEqual(processesWithArg(oldMark), []);
   });
 
+  it('20 concurrent starts over a stale lock and the claim file of a start that died make exactly one daemon', async (t) => {
+    const { dir, reaper } = setUp(t);
+    const pidfile = path.join(dir, 'app.pid');
+    const lock = `${pidfile}.lock`;
+    fs.mkdirSync(lock);
+    const minuteAgo = new Date(Date.now() - 60_000);
+    fs.utimesSync(lock, minuteAgo, minuteAgo);
+    // A claim naming a process that is gone (pid_max is at most 2^22).
+    fs.writeFileSync(`${pidfile}.starting`, '4194305 1\n');
+    const mark = marker();
+    const results = await startTwenty(dir, reaper, pidfile, mark);
+    reaper.track(readPid(pidfile), ...processesWithArg(mark));
+    assertExactlyOneStarted(results, dir, pidfile, mark);
+    assert.deepEqual(fs.readdirSync(dir).filter((f) => f.startsWith('app.pid.starting')), [], 'no claim is left, nor one moved aside');
+  });
+
   it('after kill -9 of the daemon, status says dead (exit 1), reload exits 7, and start starts it again', async (t) => {
     const { dir, reaper } = setUp(t);
     const { pid, pidfile, mark } = await startSleeper(dir, reaper);
