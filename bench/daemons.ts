@@ -5,43 +5,14 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isLiveState, listLiveProcesses, readProcStat, type ProcStat } from '../src/common/proc';
 import { delay, millisecondsSince } from './measure';
-
-export interface ProcInfo {
-  pid: number;
-  state: string;
-  ppid: number;
-  session: number;
-  /** Field 22 of /proc/PID/stat: with the pid, the identity of a process. */
-  startTicks: string;
-}
-
-export function readProc(pid: number): ProcInfo | null {
-  let text: string;
-  try {
-    text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return null;
-  }
-  const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return { pid, state: f[0], ppid: Number(f[1]), session: Number(f[3]), startTicks: f[19] };
-}
 
 /** Gone, or a zombie: init here reaps orphans late, so a dead daemon can linger as 'Z'. */
 export function isDead(pid: number, startTicks?: string): boolean {
-  const info = readProc(pid);
-  if (info === null || info.state === 'Z' || info.state === 'X') return true;
+  const info = readProcStat(pid);
+  if (info === null || !isLiveState(info.state)) return true;
   return startTicks !== undefined && info.startTicks !== startTicks; // the pid was reused
-}
-
-function liveProcesses(): ProcInfo[] {
-  const list: ProcInfo[] = [];
-  for (const name of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    const info = readProc(Number(name));
-    if (info && info.state !== 'Z' && info.state !== 'X') list.push(info);
-  }
-  return list;
 }
 
 function commandLine(pid: number): string {
@@ -54,7 +25,7 @@ function commandLine(pid: number): string {
 
 /** Live processes whose command line names TAG (a section's unique temporary directory). */
 export function livePidsNaming(tag: string): number[] {
-  return liveProcesses()
+  return listLiveProcesses()
     .filter((p) => p.pid !== process.pid && commandLine(p.pid).includes(tag))
     .map((p) => p.pid);
 }
@@ -74,7 +45,7 @@ export async function expectDead(pids: ReadonlyArray<{ pid: number; what: string
     const alive = pids.filter((p) => !isDead(p.pid));
     if (alive.length === 0) return;
     if (Date.now() > deadline) {
-      throw new Error(`still running after stop: ${alive.map((p) => `${p.what} (pid ${p.pid}, ${readProc(p.pid)?.state})`).join(', ')}`);
+      throw new Error(`still running after stop: ${alive.map((p) => `${p.what} (pid ${p.pid}, ${readProcStat(p.pid)?.state})`).join(', ')}`);
     }
     await delay(5);
   }
@@ -95,7 +66,7 @@ export function expectAbsent(files: readonly string[]): void {
  * never recorded.
  */
 export class DaemonRegistry {
-  private readonly recorded = new Map<number, ProcInfo>();
+  private readonly recorded = new Map<number, ProcStat>();
   private readonly onExit = () => this.killAllNow();
 
   constructor(private readonly tag: string) {
@@ -103,15 +74,15 @@ export class DaemonRegistry {
   }
 
   record(pid: number): void {
-    const info = readProc(pid);
-    if (info && info.state !== 'Z') this.recorded.set(pid, info);
+    const info = readProcStat(pid);
+    if (info && isLiveState(info.state)) this.recorded.set(pid, info);
   }
 
   /** SIGKILLs what is left; returns the pids it had to kill. */
   killAllNow(): number[] {
-    const own = readProc(process.pid)?.session;
+    const own = readProcStat(process.pid)?.session;
     const victims = new Set<number>();
-    const live = liveProcesses();
+    const live = listLiveProcesses();
     for (const info of this.recorded.values()) {
       const now = live.find((p) => p.pid === info.pid);
       if (!now || now.startTicks !== info.startTicks) continue; // gone, or the pid now names another process

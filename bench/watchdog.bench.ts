@@ -8,13 +8,13 @@ import {
   livePidsNaming,
   msBetween,
   readPidfile,
-  readProc,
   rotate,
   runTimed,
   writeMarkerScript,
 } from './daemons';
 import { MarkerFifo, type Marker } from './markers';
 import { delay, median, medianOf, waitUntil } from './measure';
+import { readProcStat } from '../src/common/proc';
 import { isIdleInEventLoop, kbToMiB, readMemory } from './procfs';
 import type { BenchContext, Row, Section, SectionResult, Table, Target } from './types';
 
@@ -194,7 +194,7 @@ async function measureRespawn(context: BenchContext, dir: string, registry: Daem
           client = Number(marker.line);
           registry.record(client);
           await expectClient(client);
-          if (readProc(client)?.ppid !== daemonPid) throw new Error(`daemon(1)'s new client ${client} is not its child`);
+          if (readProcStat(client)?.ppid !== daemonPid) throw new Error(`daemon(1)'s new client ${client} is not its child`);
         },
         async stop() {
           runTimed('daemon --stop', daemonBin, [...identity, '--stop'], dir);
@@ -204,7 +204,7 @@ async function measureRespawn(context: BenchContext, dir: string, registry: Daem
           ]);
           expectAbsent([dPidfile, clientPidfile]);
         },
-        describe: () => `daemon(1) pid ${daemonPid} is ${readProc(daemonPid)?.state ?? 'gone'}, clientpid file holds ${readPidfile(clientPidfile)}`,
+        describe: () => `daemon(1) pid ${daemonPid} is ${readProcStat(daemonPid)?.state ?? 'gone'}, clientpid file holds ${readPidfile(clientPidfile)}`,
       });
     }
 

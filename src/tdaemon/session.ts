@@ -40,7 +40,7 @@ export function familyMembers(family: Family): Member[] {
   const all = listLiveProcesses();
   const members: Member[] = [];
   const { session, tag } = family;
-  const spared = new Set([process.pid, ...(family.spare ?? [])]);
+  const spared = new Set(sparedPids(family));
   if (session) {
     for (const p of sessionMembers(session.sid, session.leaderStartTicks, all)) {
       if (!spared.has(p.pid)) members.push({ ...p, inSession: true });
@@ -69,7 +69,7 @@ export function familyMembers(family: Family): Member[] {
 export function signalFamily(family: Family, ...signals: NodeJS.Signals[]): Member[] {
   const members = familyMembers(family);
   const groups = new Set(members.filter((m) => m.inSession || m.pgrp === m.pid).map((m) => m.pgrp));
-  for (const pid of [process.pid, ...(family.spare ?? [])]) {
+  for (const pid of sparedPids(family)) {
     const pgrp = readProcStat(pid)?.pgrp;
     if (pgrp !== undefined) groups.delete(pgrp);
   }
@@ -78,6 +78,10 @@ export function signalFamily(family: Family, ...signals: NodeJS.Signals[]): Memb
     for (const member of members) trySignal(member.pid, signal);
   }
   return members;
+}
+
+function sparedPids(family: Family): number[] {
+  return [process.pid, ...(family.spare ?? [])];
 }
 
 /** The family of a session alone. */
@@ -115,8 +119,7 @@ export async function stopFamily(family: Family, signal: NodeJS.Signals, timeout
   if (signalFamily(family, signal, 'SIGCONT').length === 0) return [];
   if (await waitUntilGone(family, timeoutMs)) return [];
   signalFamily(family, 'SIGKILL');
-  await waitUntilGone(family, 5000);
-  return familyMembers(family).map((p) => p.pid);
+  return (await waitUntilGone(family, 5000)) ? [] : familyMembers(family).map((p) => p.pid);
 }
 
 /** Polls, 1 ms at first and up to 20 ms apart: most daemons end at once. */

@@ -11,7 +11,6 @@ export const PIDFILE_VARIABLE = 'TDAEMON_PIDFILE';
 export function tagMatcher(pidfile: string): (pid: number) => boolean {
   const tag = Buffer.from(`${PIDFILE_VARIABLE}=${pidfile}\0`);
   return (pid) => {
-    if (pid === process.pid) return false;
     let environ: Buffer;
     try {
       environ = fs.readFileSync(`/proc/${pid}/environ`);
