@@ -102,12 +102,18 @@ export function secondsSinceStart(startTicks: string): number {
   return Math.max(0, readUptimeSeconds() - Number(startTicks) / CLOCK_TICKS_PER_SECOND);
 }
 
-/** A signal mask line of /proc/PID/status (SigCgt, SigIgn, SigBlk) as bits, or null. */
-export function procSignalMask(pid: number, field: 'SigCgt' | 'SigIgn' | 'SigBlk'): bigint | null {
+/** The value of a line of /proc/PID/status, such as 'SigIgn' or 'VmRSS', or null. */
+export function procStatusField(pid: number, field: string): string | null {
   try {
-    const match = new RegExp(`^${field}:\\s*([0-9a-f]+)$`, 'm').exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? BigInt(`0x${match[1]}`) : null;
+    const match = new RegExp(`^${field}:\\s*(.*)$`, 'm').exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? match[1] : null;
   } catch {
     return null;
   }
+}
+
+/** A signal mask line of /proc/PID/status (SigCgt, SigIgn, SigBlk) as bits, or null. */
+export function procSignalMask(pid: number, field: 'SigCgt' | 'SigIgn' | 'SigBlk'): bigint | null {
+  const value = procStatusField(pid, field);
+  return value !== null && /^[0-9a-f]+$/.test(value) ? BigInt(`0x${value}`) : null;
 }

@@ -1,4 +1,4 @@
-import fs = require('node:fs');
+import { procStatusField } from '../common/proc';
 import { writeQuietly } from '../common/say';
 import type { DaemonPaths } from './paths';
 import { probe } from './probe';
@@ -47,10 +47,6 @@ export function statusDaemon(paths: DaemonPaths, json: boolean): number {
 /** The watchdog's memory now, from /proc, while it runs; else what it last recorded. */
 function liveRssKb(pid: number, kind: string): number | null {
   if (kind !== 'running' && kind !== 'restarting') return null;
-  try {
-    const match = /^VmRSS:\s*(\d+) kB$/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) : null;
-  } catch {
-    return null;
-  }
+  const match = /^(\d+) kB$/.exec(procStatusField(pid, 'VmRSS') ?? '');
+  return match ? Number(match[1]) : null;
 }
