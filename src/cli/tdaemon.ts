@@ -10,7 +10,7 @@ import { definedOnly, restartDaemon, type StartOverrides } from '../tdaemon/rest
 import { startDaemon, type StartOptions } from '../tdaemon/start';
 import type { RespawnPolicy } from '../tdaemon/state';
 import { statusDaemon } from '../tdaemon/status';
-import { stopDaemon } from '../tdaemon/stop';
+import { stopDaemon, type StopOptions } from '../tdaemon/stop';
 import { showLogs } from '../tdaemon/logs';
 import {
   IDENTITY_OPTIONS,
@@ -60,11 +60,7 @@ const VERBS: Verb[] = [
     describe: 'stop the daemon and every process it started',
     options: STOP_OPTIONS,
     takesCommand: false,
-    run: (paths, argv) =>
-      stopDaemon(paths(), {
-        stopSignal: parseSignalOption('stop-signal', one(argv['stop-signal'])),
-        stopTimeoutMs: argv['stop-timeout'] === undefined ? undefined : parseSeconds('stop-timeout', one(argv['stop-timeout']), 0),
-      }),
+    run: (paths, argv) => stopDaemon(paths(), stopOverrides(argv)),
   },
   {
     name: 'restart',
@@ -139,10 +135,17 @@ function startOverrides(argv: Argv): StartOverrides {
     user: one(argv.user),
     group: one(argv.group),
     waitMs: argv.wait === undefined ? undefined : parseSeconds('wait', one(argv.wait), 1000),
-    stopSignal: parseSignalOption('stop-signal', one(argv['stop-signal'])),
-    stopTimeoutMs: argv['stop-timeout'] === undefined ? undefined : parseSeconds('stop-timeout', one(argv['stop-timeout']), 10000),
+    ...stopOverrides(argv),
     reloadSignal: parseSignalOption('reload-signal', one(argv['reload-signal'])),
     respawn: respawnPolicy(argv),
+  };
+}
+
+/** --stop-signal and --stop-timeout as given; undefined means "as recorded". */
+function stopOverrides(argv: Argv): StopOptions {
+  return {
+    stopSignal: parseSignalOption('stop-signal', one(argv['stop-signal'])),
+    stopTimeoutMs: argv['stop-timeout'] === undefined ? undefined : parseSeconds('stop-timeout', one(argv['stop-timeout']), 0),
   };
 }
 
