@@ -18,5 +18,7 @@ files.sort();
 
 const filter = process.argv.slice(2);
 const selected = filter.length ? files.filter((f) => filter.some((word) => f.includes(word))) : files;
-const result = spawnSync(process.execPath, ['--test', '--test-concurrency=4', ...selected], { stdio: 'inherit' });
+// The spec reporter: one line a test, readable in CI's log (TAP is the
+// default when stdout is not a terminal).
+const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=4', ...selected], { stdio: 'inherit' });
 process.exit(result.status ?? 1);

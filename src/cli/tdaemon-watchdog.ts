@@ -1,11 +1,11 @@
 // Entry of the watchdog process that `tdaemon start --respawn` spawns. A
 // bundle of its own, so that the long-lived process never loads yargs.
-import { runWatchdog } from '../tdaemon/watchdog';
+import { runWatchdog } from '../app/watchdog';
 
 const [pidfile, name] = process.argv.slice(2);
 runWatchdog(pidfile, name).then(
   (code) => process.exit(code),
-  (error) => {
+  (error: unknown) => {
     try {
       require('node:fs').writeSync(2, `tdaemon watchdog: ${(error as Error)?.stack ?? String(error)}\n`);
     } finally {

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 /** A fresh directory for one test, removed when the test ends. */
-export function makeTempDir(t: { after: (fn: () => void) => void }, prefix = 'tnohup-test-'): string {
+export function makeTempDir(t: { after: (fn: () => void | Promise<void>) => void }, prefix = 'tnohup-test-'): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   fs.chmodSync(dir, 0o755);
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));

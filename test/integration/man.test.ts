@@ -23,7 +23,46 @@ if (fs.existsSync(path.join(ROOT, 'man', 'tdaemon.1'))) {
   pages.push(['tdaemon', TDAEMON, [[], ...['start', 'stop', 'restart', 'status', 'reload', 'logs'].map((verb) => [verb])]]);
 }
 
+/** The rendered paragraph of each option: its heading line and the indented lines under it. */
+function optionParagraphs(text: string): Map<string, string> {
+  const paragraphs = new Map<string, string>();
+  let current: string | null = null;
+  for (const line of text.split('\n')) {
+    const heading = /^ {7}(?:-\w(?: \S+)?, )?--([a-z][a-z-]*)/.exec(line);
+    if (heading) {
+      current = heading[1];
+      paragraphs.set(current, line.trim());
+    } else if (/^ {0,7}\S/.test(line)) {
+      current = null;
+    } else if (current !== null) {
+      paragraphs.set(current, `${paragraphs.get(current)} ${line.trim()}`);
+    }
+  }
+  return paragraphs;
+}
+
+/** "--option ... [default: VALUE]" pairs of a --help text, for short values (numbers, signal names, words). */
+function helpDefaults(help: string): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
+  for (const match of help.matchAll(/--([a-z][a-z-]*)[^\n]*?\[default: ([\w.-]+)\]/g)) pairs.push([match[1], match[2]]);
+  return pairs;
+}
+
 describe('man pages', { concurrency: true }, () => {
+  it('tdaemon.1 states the default of each option as --help does (one table of defaults feeds both)', async () => {
+    const paragraphs = optionParagraphs(await renderPlain(path.join(ROOT, 'man', 'tdaemon.1')));
+    const checked: string[] = [];
+    for (const verb of ['start', 'stop', 'logs', 'reload']) {
+      const help = await run(TDAEMON, [verb, '--help']);
+      for (const [option, value] of helpDefaults(help.stdout)) {
+        const paragraph = paragraphs.get(option) ?? '';
+        assert.match(paragraph, new RegExp(`\\b${value.replace('.', '\\.')}\\b`), `tdaemon.1 does not give ${value} as the default of --${option}: ${paragraph}`);
+        checked.push(option);
+      }
+    }
+    assert.ok(checked.length >= 9, `only ${checked.join(' ')} checked`);
+  });
+
   for (const [name, bin, helpArgs] of pages) {
     const page = path.join(ROOT, 'man', `${name}.1`);
 

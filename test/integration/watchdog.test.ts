@@ -36,7 +36,12 @@ class Watched {
   }
 
   async start(options: string[], command: string[]): Promise<RunResult> {
-    const result = await this.td('start', '--respawn', '--stop-timeout', '1', ...options, '--', ...command);
+    return this.run(['--stop-timeout', '1', ...options], command);
+  }
+
+  /** start --respawn with OPTIONS as given (no --stop-timeout of the test's). */
+  async run(options: string[], command: string[]): Promise<RunResult> {
+    const result = await this.td('start', '--respawn', ...options, '--', ...command);
     this.track();
     return result;
   }
@@ -323,5 +328,36 @@ describe('tdaemon start --respawn', { concurrency: true }, () => {
     assert.equal(json.watchdog.restarts, 1);
     assert.deepEqual(json.watchdog.lastExit.code, 7);
     assert.ok(json.watchdog.rssKb > 1000);
+  });
+
+  it('stop during a USR2 restart is kept: the child ends in its own time, nothing is left, no SIGKILL', async (t) => {
+    const d = watched(t);
+    // The child's TERM trap ends only when the test says so: the stop is sure
+    // to arrive while the restart's stop is still under way, however slow the machine.
+    const release = path.join(d.dir, 'release');
+    const script = `trap 'while [ ! -e ${release} ]; do sleep 0.05; done; echo cleaned up; exit 0' TERM; echo ready; while :; do sleep 0.1; done`;
+    const result = await d.run(['--wait', '0.2', '--stop-timeout', '30'], ['sh', '-c', script]);
+    assert.equal(result.code, 0, result.stderr);
+    const watchdog = d.watchdogPid()!;
+    const child = d.report()!.childPid!;
+    await waitFor(() => d.logText().includes('ready'), 'the child to set its trap');
+    process.kill(watchdog, 'SIGUSR2');
+    await waitFor(() => d.logText().includes('SIGUSR2: restarting now'), 'the watchdog to begin the restart');
+    const stopping = d.td('stop');
+    await waitFor(() => d.logText().includes('SIGTERM: stopping'), 'the stop to reach the watchdog');
+    const released = Date.now();
+    fs.writeFileSync(release, '');
+    const stop = await stopping;
+    const tookMs = Date.now() - released;
+    assert.equal(stop.code, 0, stop.stderr);
+    assert.match(stop.stdout, /^tdaemon: app stopped /);
+    assert.ok(isDead(child) && isDead(watchdog));
+    assert.match(d.logText(), /cleaned up\n/, 'the child finished its TERM trap');
+    assert.doesNotMatch(d.logText(), /sending SIGKILL/);
+    assert.equal((d.logText().match(/started pid/g) ?? []).length, 1, 'no new child was started');
+    // Once the child is done, so is the stop: not the stop timeout (30 s) + 5 s as before the fix.
+    assert.ok(tookMs < 10000, `stop took ${tookMs} ms after the child was released`);
+    assert.ok(!fs.existsSync(d.pidfile) && !fs.existsSync(d.statefile), 'pidfile and state are gone');
+    assert.ok(!fs.existsSync(`${d.pidfile}.lock`), 'the lock directory is gone');
   });
 });

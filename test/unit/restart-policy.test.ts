@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decideRestart, freshHistory, type DeathHistory } from '../../src/tdaemon/restart-policy';
-import type { RespawnPolicy } from '../../src/tdaemon/state';
+import { decideRestart, freshHistory, type DeathHistory } from '../../src/policy/restart-policy';
+import type { RespawnPolicy } from '../../src/model/record';
 
 const policy: RespawnPolicy = {
   restart: 'on-failure',

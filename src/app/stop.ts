@@ -1,0 +1,105 @@
+import type { DaemonPaths } from '../model/daemon-paths';
+import { isWatched, type DaemonRecord, type WatchedRecord } from '../model/record';
+import { familyOfRecord, leftoversOf } from '../os/daemon-family';
+import { familyMembers, isSameProcess, sleep, stopFamily, trySignal } from '../os/family';
+import { forgetRecord } from '../os/state-file';
+import { removeStopRequest, writeStopRequest } from '../os/stop-request-file';
+import type { StatusVerdict } from '../policy/status-verdict';
+import { probe } from './probe';
+
+export interface StopOptions {
+  stopSignal?: NodeJS.Signals;
+  stopTimeoutMs?: number;
+}
+
+export type StopOutcome =
+  /** Nothing was recorded. */
+  | { kind: 'not-running' }
+  /** The pidfile cannot be read: nothing was touched. */
+  | { kind: 'unknown'; verdict: StatusVerdict }
+  /** The daemon was already dead: its record was removed, and any leftovers of it killed. */
+  | { kind: 'cleared'; verdict: StatusVerdict; leftoversKilled: number }
+  /** It ran and was stopped. */
+  | { kind: 'stopped'; pid: number | null; watchdog: number | null; watchdogWasLost: boolean }
+  /** Processes of it survived SIGKILL. */
+  | { kind: 'survivors'; pids: number[] };
+
+/**
+ * What happens on stop. A plain daemon: its stop signal to every process of
+ * its family (its session, and what left the session carrying its tag), then
+ * SIGKILL after the stop timeout, then its record goes. A watched daemon:
+ * the request is left for the watchdog, which stops its child the same way
+ * and ends; this waits for it, and ends whatever it did not. A process
+ * tdaemon did not start is never signalled.
+ */
+export async function stopDaemon(paths: DaemonPaths, options: StopOptions): Promise<StopOutcome> {
+  const verdict = probe(paths);
+  const record = verdict.record;
+  switch (verdict.kind) {
+    case 'not-running':
+      return { kind: 'not-running' };
+    case 'unknown':
+      return { kind: 'unknown', verdict };
+    case 'gave-up':
+    case 'dead': {
+      const family = record ? leftoversOf(paths, record) : null;
+      const leftovers = family ? familyMembers(family).length : 0;
+      const survivors = leftovers > 0 ? await stopFamily(family!, 'SIGKILL', 0) : [];
+      forgetRecord(paths, record?.pid ?? null);
+      if (survivors.length > 0) return { kind: 'survivors', pids: survivors };
+      return { kind: 'cleared', verdict, leftoversKilled: leftovers };
+    }
+    case 'watchdog-lost': {
+      const watched = record as WatchedRecord;
+      const survivors = await stopFamily(familyOfRecord(paths, watched), signalOf(options, watched), timeoutOf(options, watched));
+      forgetRecord(paths, watched.pid);
+      if (survivors.length > 0) return { kind: 'survivors', pids: survivors };
+      return { kind: 'stopped', pid: watched.watchdog.childPid, watchdog: null, watchdogWasLost: true };
+    }
+    case 'restarting':
+    case 'running': {
+      if (isWatched(record!)) return stopWatched(paths, record, options);
+      const survivors = await stopFamily(familyOfRecord(paths, record!), signalOf(options, record!), timeoutOf(options, record!));
+      if (survivors.length > 0) return { kind: 'survivors', pids: survivors };
+      forgetRecord(paths, record!.pid);
+      return { kind: 'stopped', pid: record!.pid, watchdog: null, watchdogWasLost: false };
+    }
+  }
+}
+
+/** The watchdog stops its child the way stop would, then ends; this waits for both. */
+async function stopWatched(paths: DaemonPaths, record: WatchedRecord, options: StopOptions): Promise<StopOutcome> {
+  const signal = signalOf(options, record);
+  const timeoutMs = timeoutOf(options, record);
+  // The watchdog spares the asker: a script inside the daemon may run this stop.
+  writeStopRequest(paths, { signal, timeoutMs, requester: process.pid });
+  const child = record.watchdog;
+  trySignal(record.pid, 'SIGTERM');
+  const deadline = Date.now() + timeoutMs + 5000;
+  while (isSameProcess(record.pid, record.startTicks) && Date.now() < deadline) await sleep(10);
+  // Whatever the watchdog managed, nothing of the child's session, nor what
+  // left it, may stay.
+  const latest = probe(paths).record?.watchdog ?? child;
+  const survivors: number[] = [];
+  for (const watch of child === latest ? [child] : [child, latest]) {
+    survivors.push(...(await stopFamily(familyOfRecord(paths, { ...record, watchdog: watch }), 'SIGKILL', 0)));
+  }
+  if (isSameProcess(record.pid, record.startTicks)) {
+    trySignal(record.pid, 'SIGKILL');
+    const killDeadline = Date.now() + 2000;
+    while (isSameProcess(record.pid, record.startTicks) && Date.now() < killDeadline) await sleep(10);
+    if (isSameProcess(record.pid, record.startTicks)) survivors.push(record.pid);
+  }
+  removeStopRequest(paths); // unless the watchdog took it
+  if (survivors.length > 0) return { kind: 'survivors', pids: survivors };
+  forgetRecord(paths, record.pid);
+  return { kind: 'stopped', pid: latest.childPid, watchdog: record.pid, watchdogWasLost: false };
+}
+
+function signalOf(options: StopOptions, record: DaemonRecord): NodeJS.Signals {
+  return options.stopSignal ?? (record.stopSignal as NodeJS.Signals);
+}
+
+function timeoutOf(options: StopOptions, record: DaemonRecord): number {
+  return options.stopTimeoutMs ?? record.stopTimeoutMs;
+}

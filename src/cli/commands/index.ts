@@ -1,0 +1,10 @@
+import type { Command } from './command';
+import { logsCommand } from './logs';
+import { reloadCommand } from './reload';
+import { restartCommand } from './restart';
+import { startCommand } from './start';
+import { statusCommand } from './status';
+import { stopCommand } from './stop';
+
+/** Every verb, in the order --help lists them. A new verb is one module and one line here. */
+export const COMMANDS: readonly Command[] = [startCommand, stopCommand, restartCommand, statusCommand, reloadCommand, logsCommand];

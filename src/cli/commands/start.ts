@@ -1,0 +1,67 @@
+import { startDaemon, type StartOutcome } from '../../app/start';
+import { definedOnly } from '../../app/restart';
+import { writeQuietly } from '../../common/say';
+import type { DaemonPaths } from '../../model/daemon-paths';
+import { DaemonError } from '../../model/errors';
+import { EXIT } from '../../policy/exit-codes';
+import type { StatusVerdict } from '../../policy/status-verdict';
+import { RELOAD_OPTIONS, START_OPTIONS, STOP_OPTIONS } from '../options';
+import { complain, say } from '../report';
+import { startDefaults, startOverrides } from '../start-options';
+import type { Command } from './command';
+
+export const startCommand: Command = {
+  name: 'start',
+  usage: 'tdaemon [--pidfile FILE | --name NAME] start [OPTION]... [--] COMMAND [ARG]...',
+  describe: 'start COMMAND as a daemon, unless it already runs',
+  options: { ...START_OPTIONS, ...STOP_OPTIONS, ...RELOAD_OPTIONS },
+  takesCommand: true,
+  createsFiles: true,
+  run: async ({ paths, argv, command }) => {
+    if (command.length === 0) throw new DaemonError('USAGE', 'start needs a command: tdaemon start [OPTION]... -- COMMAND [ARG]...');
+    const resolved = paths();
+    return renderStart(resolved, await startDaemon({ ...startDefaults(), ...definedOnly(startOverrides(argv)), paths: resolved, command }));
+  },
+};
+
+/** Prints what start did and returns its exit status (restart prints its start the same way). */
+export function renderStart(paths: DaemonPaths, outcome: StartOutcome): number {
+  const { name } = paths;
+  switch (outcome.kind) {
+    case 'already-running':
+      say(`${name} already running (${describeRunning(outcome.verdict)})`);
+      return EXIT.OK;
+    case 'started': {
+      const watchdog = outcome.watchdog === null ? '' : `, watchdog ${outcome.watchdog}`;
+      say(`${name} started (pid ${outcome.pid}${watchdog}); log ${outcome.log}`);
+      return EXIT.OK;
+    }
+    case 'went-background':
+      complain(
+        `${name}: the command put itself in the background (pids ${outcome.pids.join(' ')} still ran; now killed); ` +
+          `run it in the foreground, without '&' or a daemonize option`,
+      );
+      return EXIT.FAILURE;
+    case 'watchdog-silent':
+      complain(`${name}: the watchdog (pid ${outcome.watchdog}) did not start the command within ${outcome.limitMs / 1000} s`);
+      return EXIT.FAILURE;
+    case 'died-early': {
+      const after = outcome.watchdogGoesOn ? "; its watchdog goes on by the restart policy ('tdaemon stop' ends it)" : '';
+      complain(`${name} ${outcome.how} within ${outcome.waitMs / 1000} s of starting${after}; last lines of ${outcome.log}:`);
+      for (const tail of outcome.tails) {
+        if (tail.file !== outcome.log) writeQuietly(2, `  ${tail.file}:\n`);
+        for (const line of tail.lines) writeQuietly(2, `  ${line}\n`);
+      }
+      return EXIT.FAILURE;
+    }
+  }
+}
+
+/** "pid N", and for a watched daemon its watchdog too (the child may not have started yet). */
+function describeRunning(verdict: StatusVerdict): string {
+  const record = verdict.record;
+  if (!record?.watchdog) return `pid ${verdict.pid}`;
+  if (verdict.kind === 'watchdog-lost') return `pid ${verdict.pid}, watchdog lost`;
+  if (verdict.kind === 'restarting') return `watchdog ${record.pid}, restarting`;
+  return verdict.pid ? `pid ${verdict.pid}, watchdog ${record.pid}` : `watchdog ${record.pid}, starting`;
+}

@@ -1,0 +1,46 @@
+import { stopDaemon, type StopOutcome } from '../../app/stop';
+import type { DaemonPaths } from '../../model/daemon-paths';
+import { EXIT } from '../../policy/exit-codes';
+import { describeProblem, describeStatus, recoveryHint } from '../../policy/status-text';
+import { STOP_OPTIONS } from '../options';
+import { complain, say } from '../report';
+import { stopOverrides } from '../start-options';
+import type { Command } from './command';
+
+export const stopCommand: Command = {
+  name: 'stop',
+  usage: 'tdaemon [--pidfile FILE | --name NAME] stop [OPTION]...',
+  describe: 'stop the daemon and every process it started',
+  options: STOP_OPTIONS,
+  takesCommand: false,
+  createsFiles: false,
+  run: async ({ paths, argv }) => renderStop(paths(), await stopDaemon(paths(), stopOverrides(argv))),
+};
+
+/** Prints what stop did and returns its exit status (restart prints its stop the same way). */
+export function renderStop(paths: DaemonPaths, outcome: StopOutcome): number {
+  const { name } = paths;
+  switch (outcome.kind) {
+    case 'not-running':
+      say(`${name} not running`);
+      return EXIT.OK;
+    case 'unknown':
+      complain(`${name}: ${describeProblem(outcome.verdict)}; not touching anything${recoveryHint(outcome.verdict)}`);
+      return EXIT.FAILURE;
+    case 'cleared': {
+      const n = outcome.leftoversKilled;
+      const killed = n > 0 ? `; killed ${n} leftover process${n === 1 ? '' : 'es'}` : '';
+      say(`${name} not running (${describeStatus(outcome.verdict, paths.pidfile)}); removed its pidfile${killed}`);
+      return EXIT.OK;
+    }
+    case 'stopped':
+      if (outcome.watchdogWasLost) say(`${name} stopped (pid ${outcome.pid}; its watchdog was already gone)`);
+      else if (outcome.watchdog !== null) say(`${name} stopped (pid ${outcome.pid ?? '-'}, watchdog ${outcome.watchdog})`);
+      else say(`${name} stopped (pid ${outcome.pid})`);
+      return EXIT.OK;
+    case 'survivors':
+      complain(`${name}: processes survived SIGKILL: ${outcome.pids.join(' ')} (stuck in the kernel?)`);
+      return EXIT.FAILURE;
+  }
+}
+

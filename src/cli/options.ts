@@ -1,0 +1,85 @@
+import type { Options } from 'yargs';
+import { parseSignal } from '../common/signals';
+import { DaemonError } from '../model/errors';
+import { DEFAULTS, shownDefault } from '../policy/defaults';
+
+export { many, one } from './parse-words';
+
+/** Options every verb takes, before or after it. */
+export const IDENTITY_OPTIONS: Record<string, Options> = {
+  pidfile: { type: 'string', requiresArg: true, describe: 'the daemon\'s pidfile (state and default log sit beside it)' },
+  name: { type: 'string', requiresArg: true, describe: 'name the daemon; without --pidfile its files go in the per-user runtime directory' },
+};
+
+export const START_OPTIONS: Record<string, Options> = {
+  log: { type: 'string', requiresArg: true, describe: 'append stdout and stderr to FILE [default: the pidfile with .log for .pid]' },
+  'error-log': { type: 'string', requiresArg: true, describe: 'append stderr to FILE instead' },
+  chdir: { type: 'string', requiresArg: true, describe: 'run in DIR [default: the current directory]' },
+  umask: { type: 'string', requiresArg: true, describe: "octal umask for the daemon [default: tdaemon's own umask]" },
+  env: { type: 'string', requiresArg: true, describe: 'set KEY=VALUE in its environment (repeatable)' },
+  user: { type: 'string', requiresArg: true, describe: 'run as USER, with its HOME, USER and LOGNAME (root only)' },
+  group: { type: 'string', requiresArg: true, describe: 'run with GROUP as its group (root only)' },
+  wait: { type: 'string', requiresArg: true, describe: `seconds the command must stay up for start to succeed [default: ${shownDefault(DEFAULTS.waitMs, 'seconds')}]` },
+  respawn: { type: 'boolean', describe: 'run under a watchdog that starts the command again when it dies' },
+  restart: { type: 'string', requiresArg: true, describe: `with --respawn: on-failure or always [default: ${DEFAULTS.respawn.restart}]` },
+  'no-restart-exit': { type: 'string', requiresArg: true, describe: 'with --respawn: an exit code that means stop for good (repeatable)' },
+  'min-uptime': { type: 'string', requiresArg: true, describe: `with --respawn: seconds of running that count as healthy [default: ${shownDefault(DEFAULTS.respawn.minUptimeMs, 'seconds')}]` },
+  'backoff-max': { type: 'string', requiresArg: true, describe: `with --respawn: longest wait between restarts, in seconds [default: ${shownDefault(DEFAULTS.respawn.backoffMaxMs, 'seconds')}]` },
+  'max-restarts': { type: 'string', requiresArg: true, describe: `with --respawn: give up after more deaths than this... [default: ${DEFAULTS.respawn.maxRestarts}]` },
+  'restart-window': { type: 'string', requiresArg: true, describe: `...within this many seconds [default: ${shownDefault(DEFAULTS.respawn.restartWindowMs, 'seconds')}]` },
+};
+
+export const STOP_OPTIONS: Record<string, Options> = {
+  'stop-signal': { type: 'string', requiresArg: true, describe: `signal that asks the daemon to stop [default: ${shownDefault(DEFAULTS.stopSignal, 'signal')}]` },
+  'stop-timeout': { type: 'string', requiresArg: true, describe: `seconds to wait before SIGKILL [default: ${shownDefault(DEFAULTS.stopTimeoutMs, 'seconds')}]` },
+};
+
+export const RELOAD_OPTIONS: Record<string, Options> = {
+  'reload-signal': { type: 'string', requiresArg: true, describe: `signal that asks the daemon to reload [default: ${shownDefault(DEFAULTS.reloadSignal, 'signal')}]` },
+};
+
+export const STATUS_OPTIONS: Record<string, Options> = {
+  json: { type: 'boolean', describe: 'print the facts as one JSON object' },
+};
+
+export const LOGS_OPTIONS: Record<string, Options> = {
+  lines: { alias: 'n', type: 'string', requiresArg: true, describe: `print the last N lines [default: ${DEFAULTS.logLines}]` },
+  follow: { alias: 'f', type: 'boolean', describe: 'keep printing new lines, through rotation by rename or truncation' },
+};
+
+export function parseSeconds(option: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+(\.\d+)?$/.test(value)) throw new DaemonError('USAGE', `--${option} takes a number of seconds, not '${value}'`);
+  return Math.round(Number(value) * 1000);
+}
+
+export function parseCount(option: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value)) throw new DaemonError('USAGE', `--${option} takes a whole number, not '${value}'`);
+  return Number(value);
+}
+
+export function parseSignalOption(option: string, value: string | undefined): NodeJS.Signals | undefined {
+  if (value === undefined) return undefined;
+  const signal = parseSignal(value);
+  if (signal === null) throw new DaemonError('USAGE', `--${option}: unknown signal '${value}'`);
+  return signal;
+}
+
+export function parseUmask(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^0?[0-7]{1,3}$/.test(value)) throw new DaemonError('USAGE', `--umask takes an octal mode such as 022, not '${value}'`);
+  return parseInt(value, 8);
+}
+
+export function parseEnv(values: string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const entry of values) {
+    const eq = entry.indexOf('=');
+    if (eq <= 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(entry.slice(0, eq))) {
+      throw new DaemonError('USAGE', `--env takes KEY=VALUE, not '${entry}'`);
+    }
+    env[entry.slice(0, eq)] = entry.slice(eq + 1);
+  }
+  return env;
+}

@@ -1,0 +1,72 @@
+import type { StartOptions } from '../app/start';
+import type { StartOverrides } from '../app/restart';
+import type { StopOptions } from '../app/stop';
+import { DaemonError } from '../model/errors';
+import type { RespawnPolicy } from '../model/record';
+import { DEFAULTS } from '../policy/defaults';
+import { many, one, parseCount, parseEnv, parseSeconds, parseSignalOption, parseUmask } from './options';
+import type { Words } from './parse-words';
+
+/** start's options when none is given. */
+export function startDefaults(): Omit<StartOptions, 'paths' | 'command'> {
+  return {
+    env: {},
+    waitMs: DEFAULTS.waitMs,
+    stopSignal: DEFAULTS.stopSignal,
+    stopTimeoutMs: DEFAULTS.stopTimeoutMs,
+    reloadSignal: DEFAULTS.reloadSignal,
+    respawn: null,
+  };
+}
+
+/** start's options as given; undefined means "the default", or for restart "as recorded". */
+export function startOverrides(argv: Words): StartOverrides {
+  return {
+    log: one(argv.log),
+    errorLog: one(argv['error-log']),
+    chdir: one(argv.chdir),
+    umask: parseUmask(one(argv.umask)),
+    env: argv.env === undefined ? undefined : parseEnv(many(argv.env)),
+    user: one(argv.user),
+    group: one(argv.group),
+    waitMs: argv.wait === undefined ? undefined : parseSeconds('wait', one(argv.wait), DEFAULTS.waitMs),
+    ...stopOverrides(argv),
+    reloadSignal: parseSignalOption('reload-signal', one(argv['reload-signal'])),
+    respawn: respawnPolicy(argv),
+  };
+}
+
+/** --stop-signal and --stop-timeout as given; undefined means "as recorded". */
+export function stopOverrides(argv: Words): StopOptions {
+  return {
+    stopSignal: parseSignalOption('stop-signal', one(argv['stop-signal'])),
+    stopTimeoutMs: argv['stop-timeout'] === undefined ? undefined : parseSeconds('stop-timeout', one(argv['stop-timeout']), 0),
+  };
+}
+
+const RESPAWN_ONLY = ['restart', 'no-restart-exit', 'min-uptime', 'backoff-max', 'max-restarts', 'restart-window'];
+
+function respawnPolicy(argv: Words): RespawnPolicy | undefined {
+  if (argv.respawn !== true) {
+    const stray = RESPAWN_ONLY.find((option) => argv[option] !== undefined);
+    if (stray) throw new DaemonError('USAGE', `--${stray} needs --respawn`);
+    return undefined;
+  }
+  const defaults = DEFAULTS.respawn;
+  const restart = one(argv.restart) ?? defaults.restart;
+  if (restart !== 'on-failure' && restart !== 'always') {
+    throw new DaemonError('USAGE', `--restart takes on-failure or always, not '${restart}'`);
+  }
+  const codes = many(argv['no-restart-exit']).map((code) => {
+    if (!/^\d+$/.test(code) || Number(code) > 255) throw new DaemonError('USAGE', `--no-restart-exit takes an exit code 0-255, not '${code}'`);
+    return Number(code);
+  });
+  return {
+    restart,
+    noRestartExitCodes: codes,
+    minUptimeMs: parseSeconds('min-uptime', one(argv['min-uptime']), defaults.minUptimeMs),
+    backoffMaxMs: parseSeconds('backoff-max', one(argv['backoff-max']), defaults.backoffMaxMs),
+    maxRestarts: parseCount('max-restarts', one(argv['max-restarts']), defaults.maxRestarts),
+    restartWindowMs: parseSeconds('restart-window', one(argv['restart-window']), defaults.restartWindowMs),
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * What tdaemon records of a daemon, and what its files say when read. Pure
+ * types: every layer speaks them, none of them does I/O.
+ */
+
+/** How a watched daemon is restarted (tdaemon start --respawn). */
+export interface RespawnPolicy {
+  restart: 'on-failure' | 'always';
+  noRestartExitCodes: number[];
+  minUptimeMs: number;
+  backoffMaxMs: number;
+  maxRestarts: number;
+  restartWindowMs: number;
+}
+
+export type WatchdogState = 'starting' | 'running' | 'backoff' | 'stopping' | 'gave-up';
+
+export interface ExitRecord {
+  code: number | null;
+  signal: string | null;
+  at: string;
+  afterMs: number;
+}
+
+/** What the watchdog reports of its child; rewritten at every change. */
+export interface WatchdogReport {
+  state: WatchdogState;
+  childPid: number | null;
+  childStartTicks: string | null;
+  childStartedAt: string | null;
+  restarts: number;
+  lastExit: ExitRecord | null;
+  nextRestartAt: string | null;
+  reason: string | null;
+  watchdogRssKb: number | null;
+}
+
+/** Everything recorded at start, for either kind of daemon. */
+interface RecordBase {
+  format: 1;
+  name: string;
+  /** The process the pidfile names: the command, or its watchdog. */
+  pid: number;
+  /** Field 22 of /proc/PID/stat at start: the pid-reuse guard. */
+  startTicks: string;
+  startedAt: string;
+  command: string[];
+  cwd: string;
+  log: string;
+  errorLog: string | null;
+  env: Record<string, string>;
+  umask: number | null;
+  user: string | null;
+  group: string | null;
+  stopSignal: string;
+  stopTimeoutMs: number;
+  reloadSignal: string;
+}
+
+/** The pidfile names the command itself. */
+export interface PlainRecord extends RecordBase {
+  respawn: null;
+  watchdog: null;
+}
+
+/** The pidfile names a watchdog, which runs the command as its child. */
+export interface WatchedRecord extends RecordBase {
+  respawn: RespawnPolicy;
+  watchdog: WatchdogReport;
+}
+
+export type DaemonRecord = PlainRecord | WatchedRecord;
+
+export function isWatched(record: DaemonRecord): record is WatchedRecord {
+  return record.watchdog !== null;
+}
+
+export type StateReading =
+  | { kind: 'absent' }
+  | { kind: 'ok'; record: DaemonRecord }
+  | { kind: 'invalid'; reason: string };
+
+export type PidfileReading =
+  | { kind: 'absent' }
+  | { kind: 'pid'; pid: number; text: string }
+  | { kind: 'invalid'; problem: 'empty' | 'symlink' | 'not-a-pid' | 'unreadable'; reason: string };

@@ -1,0 +1,133 @@
+import { isLiveState, listLiveProcesses, readProcStat, type ProcStat } from '../common/proc';
+import { tagMatcher } from './tag';
+
+/**
+ * The live processes of the session SID that began no earlier than its
+ * leader did. A session id is the leader's pid. Linux never hands out a pid
+ * still in use as a session id, so when that pid now belongs to a process
+ * with another start time, the old session is empty and the new one is a
+ * stranger's: nothing is returned. The start-time floor covers the rest.
+ */
+export function sessionMembers(sid: number, leaderStartTicks: string, all: ProcStat[] = listLiveProcesses()): ProcStat[] {
+  const holder = readProcStat(sid);
+  if (holder !== null && holder.startTicks !== leaderStartTicks) return [];
+  const floor = Number(leaderStartTicks);
+  return all.filter((p) => p.session === sid && Number(p.startTicks) >= floor);
+}
+
+/**
+ * What a stop must end: the live processes of SESSION (see sessionMembers),
+ * and, with TAG, those that left it (setsid, a double fork) but still carry
+ * the daemon's tag in their environment (tagged.ts) and started no earlier
+ * than SINCE_TICKS.
+ *
+ * This process and SPARE are never members: a script inside the daemon may
+ * run `tdaemon restart` on it (a deploy hook, a self-update), and that
+ * tdaemon, or the one that asked a watchdog to stop, must live to finish.
+ */
+export interface Family {
+  session?: { sid: number; leaderStartTicks: string };
+  tag?: { pidfile: string; sinceTicks: string };
+  spare?: readonly number[];
+}
+
+export interface Member extends ProcStat {
+  /** A member of the session itself, not one that left it. */
+  inSession: boolean;
+}
+
+export function familyMembers(family: Family): Member[] {
+  const all = listLiveProcesses();
+  const members: Member[] = [];
+  const { session, tag } = family;
+  const spared = new Set(sparedPids(family));
+  if (session) {
+    for (const p of sessionMembers(session.sid, session.leaderStartTicks, all)) {
+      if (!spared.has(p.pid)) members.push({ ...p, inSession: true });
+    }
+  }
+  if (tag) {
+    const floor = Number(tag.sinceTicks);
+    const known = new Set(members.map((m) => m.pid));
+    const carries = tagMatcher(tag.pidfile);
+    for (const p of all) {
+      if (known.has(p.pid) || spared.has(p.pid) || Number(p.startTicks) < floor) continue;
+      if (carries(p.pid)) members.push({ ...p, inSession: false });
+    }
+  }
+  return members;
+}
+
+/**
+ * Sends each of SIGNALS to every process group of the family and to each
+ * member directly, so that members that made a group of their own are
+ * reached too. The groups are those of the session, and those led by a
+ * member that left it, but not a group a spared process is in: its other
+ * members get the signal one by one. One scan serves all the signals.
+ * Returns the members.
+ */
+export function signalFamily(family: Family, ...signals: NodeJS.Signals[]): Member[] {
+  const members = familyMembers(family);
+  const groups = new Set(members.filter((m) => m.inSession || m.pgrp === m.pid).map((m) => m.pgrp));
+  for (const pid of sparedPids(family)) {
+    const pgrp = readProcStat(pid)?.pgrp;
+    if (pgrp !== undefined) groups.delete(pgrp);
+  }
+  for (const signal of signals) {
+    for (const pgrp of groups) trySignal(-pgrp, signal);
+    for (const member of members) trySignal(member.pid, signal);
+  }
+  return members;
+}
+
+function sparedPids(family: Family): number[] {
+  return [process.pid, ...(family.spare ?? [])];
+}
+
+/** The family of a session alone. */
+export function sessionOf(sid: number, leaderStartTicks: string): Family {
+  return { session: { sid, leaderStartTicks } };
+}
+
+export function trySignal(target: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(target, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The process PID is alive and is the one that started at START_TICKS. */
+export function isSameProcess(pid: number, startTicks: string): boolean {
+  const stat = readProcStat(pid);
+  return stat !== null && isLiveState(stat.state) && stat.startTicks === startTicks;
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Stops a whole family the way stop promises: SIGNAL to every group and
+ * member, up to TIMEOUT_MS for all of it to end, then SIGKILL, and returns
+ * the pids still alive (only processes the kernel will not kill, such as
+ * ones stuck in D state, survive SIGKILL).
+ */
+export async function stopFamily(family: Family, signal: NodeJS.Signals, timeoutMs: number): Promise<number[]> {
+  // CONT wakes a stopped (T) process, which would never act on the signal.
+  if (signalFamily(family, signal, 'SIGCONT').length === 0) return [];
+  if (await waitUntilGone(family, timeoutMs)) return [];
+  signalFamily(family, 'SIGKILL');
+  return (await waitUntilGone(family, 5000)) ? [] : familyMembers(family).map((p) => p.pid);
+}
+
+/** Polls, 1 ms at first and up to 20 ms apart: most daemons end at once. */
+async function waitUntilGone(family: Family, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (let pause = 1; ; pause = Math.min(pause * 2, 20)) {
+    if (familyMembers(family).length === 0) return true;
+    if (Date.now() >= deadline) return false;
+    await sleep(Math.min(pause, Math.max(1, deadline - Date.now())));
+  }
+}

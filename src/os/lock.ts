@@ -1,0 +1,64 @@
+import type * as Lockfile from 'proper-lockfile';
+import { describeErrno } from '../common/errors';
+import type { DaemonPaths } from '../model/daemon-paths';
+import { DaemonError } from '../model/errors';
+import { sleep } from './family';
+import { isPermission } from './paths';
+
+/**
+ * proper-lockfile's lock directory for the pidfile. A lock whose holder died
+ * is taken over once it is STALE_MS old; the takeover is not atomic
+ * (two processes can both judge it stale and both take it), so start also claims the pidfile before it spawns.
+ */
+export const STALE_MS = 2000;
+export const UPDATE_MS = 1000;
+
+export type Release = () => Promise<void>;
+
+// Loaded on first use: status, stop and logs never pay for it.
+function lockfile(): typeof Lockfile {
+  return require('proper-lockfile') as typeof Lockfile;
+}
+
+function tryLock(paths: DaemonPaths, onCompromised: (error: Error) => void): Promise<Release> {
+  return lockfile().lock(paths.pidfile, {
+    realpath: false,
+    lockfilePath: paths.lockfile,
+    stale: STALE_MS,
+    update: UPDATE_MS,
+    retries: 0,
+    onCompromised,
+  });
+}
+
+/**
+ * Takes the lock, polling while another process holds it; SHOULD_GIVE_UP is
+ * asked between tries (start asks whether a daemon now runs). Returns null
+ * when SHOULD_GIVE_UP said so.
+ */
+export async function lockWithin(
+  paths: DaemonPaths,
+  timeoutMs: number,
+  shouldGiveUp: () => boolean,
+  onCompromised: (error: Error) => void = () => {},
+): Promise<Release | null> {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await tryLock(paths, onCompromised);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // ENOENT: our fresh lock directory was removed by a racer that had
+      // judged the previous one stale (proper-lockfile's takeover is not
+      // atomic): we lost that race, as with ELOCKED, so try again.
+      if (code !== 'ELOCKED' && code !== 'ENOENT') {
+        throw new DaemonError(isPermission(error) ? 'PRIVILEGE' : 'IO', `cannot lock ${paths.lockfile}: ${describeErrno(error)}`, { cause: error });
+      }
+    }
+    if (shouldGiveUp()) return null;
+    if (Date.now() > deadline) {
+      throw new DaemonError('BUSY', `another tdaemon holds ${paths.lockfile}; try again, or remove it if no tdaemon runs`);
+    }
+    await sleep(Math.min(10 + attempt * 5, 60));
+  }
+}

@@ -1,0 +1,106 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Writable } from 'node:stream';
+import { SHELL } from '../common/hup-shim';
+import { readProcStat } from '../common/proc';
+import { trySignal } from './family';
+
+/**
+ * The next generation's shell: HUP ignored, waiting for its go on fd 3,
+ * which the command does not inherit. If its spawner dies it reads
+ * end-of-file and exits, so it can never start the command unbidden.
+ */
+const READY_SCRIPT = 'trap "" HUP; IFS= read -r go <&3 || exit 0; exec "$@" 3<&-';
+
+/** A fresh child gets the CPU to itself for a moment before the next shell is prepared. */
+const PREPARE_DELAY_MS = 50;
+
+export interface ReadyShellOptions {
+  command: readonly string[];
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  uid?: number;
+  gid?: number;
+  /** Where the command's stdout and stderr go: descriptors of this process. */
+  stdout: number;
+  stderr: number;
+  /** The launched command ended (never called for a shell that was not launched). */
+  onExit(pid: number, code: number | null, signal: NodeJS.Signals | null): void;
+  /** An error spawning a shell, for the log. */
+  onError(message: string): void;
+}
+
+export type Launch = { pid: number; startTicks: string } | { error: string };
+
+/**
+ * Starts a command fast, again and again: a shell for the next run is
+ * spawned ahead of time (in a session of its own, SIGHUP ignored, blocked
+ * reading a pipe), and launch() only writes one byte to make it exec the
+ * command. A respawn then costs a pipe write, not a fork of Node.
+ */
+export class ReadyShellSpawner {
+  private ready: ChildProcess | null = null;
+  private prepareTimer: NodeJS.Timeout | null = null;
+  private launched = new Set<ChildProcess>();
+  private disposed = false;
+
+  constructor(private readonly options: ReadyShellOptions) {}
+
+  launch(): Launch {
+    const child = this.ready ?? this.spawnShell();
+    this.ready = null;
+    if (child === null || child.pid === undefined) return { error: `cannot start ${this.options.command[0]}` };
+    this.launched.add(child);
+    (child.stdio[3] as Writable | null)?.end('\n');
+    if (this.prepareTimer === null) this.prepareTimer = setTimeout(() => this.prepare(), PREPARE_DELAY_MS);
+    // The shell execs the command in place: its pid and start time are the command's.
+    return { pid: child.pid, startTicks: readProcStat(child.pid)?.startTicks ?? '' };
+  }
+
+  /**
+   * The shell waiting for its turn, if any. It carries the daemon's tag like
+   * any member of its family, but it is not running the command: a stop
+   * must spare it (a TERM would kill it, and the next launch with it).
+   */
+  waitingPid(): number | null {
+    return this.ready?.pid ?? null;
+  }
+
+  /** Kills the waiting shell (never a launched command) and prepares no more. */
+  dispose(): void {
+    this.disposed = true;
+    if (this.prepareTimer) clearTimeout(this.prepareTimer);
+    this.prepareTimer = null;
+    if (this.ready?.pid) trySignal(this.ready.pid, 'SIGKILL');
+    this.ready = null;
+  }
+
+  private prepare(): void {
+    this.prepareTimer = null;
+    if (this.ready === null && !this.disposed) this.ready = this.spawnShell();
+  }
+
+  private spawnShell(): ChildProcess | null {
+    const { command, cwd, env, uid, gid, stdout, stderr } = this.options;
+    let child: ChildProcess;
+    try {
+      child = spawn(SHELL, ['-c', READY_SCRIPT, 'sh', ...command], {
+        cwd,
+        env,
+        detached: true,
+        stdio: ['ignore', stdout, stderr, 'pipe'],
+        uid,
+        gid,
+      });
+    } catch (error) {
+      this.options.onError(`cannot start ${command[0]}: ${(error as Error).message}`);
+      return null;
+    }
+    (child.stdio[3] as Writable).on('error', () => {}); // it may be gone before its go
+    child.once('error', (error) => this.options.onError(`cannot start ${command[0]}: ${error.message}`));
+    child.once('exit', (code, signal) => {
+      if (this.launched.delete(child)) this.options.onExit(child.pid!, code, signal);
+      else if (this.ready === child) this.ready = null; // killed before its turn
+    });
+    return child;
+  }
+}

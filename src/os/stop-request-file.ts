@@ -1,0 +1,26 @@
+import fs = require('node:fs');
+import { writeFileAtomic } from '../common/atomic-file';
+import type { DaemonPaths } from '../model/daemon-paths';
+import { formatStopRequest, parseStopRequest, type StopRequest } from '../model/stop-request';
+
+export function writeStopRequest(paths: DaemonPaths, request: StopRequest): void {
+  writeFileAtomic(paths.stopfile, formatStopRequest(request));
+}
+
+/** What the last stop asked, or nothing (no request, or one that cannot be read). */
+export function readStopRequest(paths: DaemonPaths): StopRequest {
+  try {
+    const fd = fs.openSync(paths.stopfile, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+    try {
+      return fs.fstatSync(fd).isFile() ? parseStopRequest(fs.readFileSync(fd, 'utf8')) : {};
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return {};
+  }
+}
+
+export function removeStopRequest(paths: DaemonPaths): void {
+  fs.rmSync(paths.stopfile, { force: true });
+}

@@ -1,0 +1,79 @@
+import type { WatchedRecord } from '../model/record';
+import { describeExit, formatCommand, formatUptime, plural } from './describe';
+import type { StatusVerdict } from './status-verdict';
+
+/** The status line a person reads, without the name prefix. */
+export function describeStatus(verdict: StatusVerdict, pidfilePath: string): string {
+  const { record } = verdict;
+  const command = record ? ` ${formatCommand(record.command)}` : '';
+  const watched = record?.watchdog ? (record as WatchedRecord) : null;
+  switch (verdict.kind) {
+    case 'not-running':
+      return 'not running';
+    case 'unknown':
+      return `unknown (${describeProblem(verdict)})`;
+    case 'gave-up':
+      return gaveUpSummary(watched!);
+    case 'restarting':
+      return watchedSummary(watched!, null);
+    case 'running':
+      if (watched) return watchedSummary(watched, verdict.uptimeSeconds);
+      return `running (pid ${verdict.pid}${uptime(verdict.uptimeSeconds)})${command}`;
+    case 'watchdog-lost':
+      return (
+        `running (pid ${verdict.pid}${uptime(verdict.uptimeSeconds)}), ` +
+        `watchdog lost (pid ${verdict.pidfilePid} is gone)${command}`
+      );
+    case 'dead': {
+      const why = {
+        gone: 'which is gone',
+        reused: 'which is now another process',
+        'not-ours': 'which tdaemon did not start',
+      }[verdict.deadCause ?? 'gone'];
+      const left = verdict.leftovers.length > 0
+        ? `; ${verdict.leftovers.length} of its processes still running (${verdict.leftovers.join(' ')})`
+        : '';
+      return `dead (pidfile ${pidfilePath} names pid ${verdict.pidfilePid}, ${why}${left})`;
+    }
+  }
+}
+
+/** "pidfile F: reason" or "state file F: reason", for a verdict of kind unknown. */
+export function describeProblem(verdict: StatusVerdict): string {
+  const problem = verdict.problem!;
+  return `${problem.file === 'pidfile' ? 'pidfile' : 'state file'} ${problem.path}: ${problem.reason}`;
+}
+
+/** How to get out of an unreadable state file: a person has to decide. */
+export function recoveryHint(verdict: StatusVerdict): string {
+  if (verdict.problem?.file !== 'state') return '';
+  return ` (if pid ${verdict.pidfilePid} is not the daemon, remove ${verdict.problem.path} and its pidfile; if it is, end it by pid)`;
+}
+
+function watchedSummary(record: WatchedRecord, uptimeSeconds: number | null): string {
+  const watch = record.watchdog;
+  const restarts = watch.restarts > 0 ? `, ${plural(watch.restarts, 'restart', 'restarts')}` : '';
+  const command = ` ${formatCommand(record.command)}`;
+  switch (watch.state) {
+    case 'running':
+    case 'starting':
+      return `running (pid ${watch.childPid}${uptime(uptimeSeconds)}, watchdog ${record.pid}${restarts})${command}`;
+    case 'backoff': {
+      const last = watch.lastExit ? `, last ${describeExit(watch.lastExit.code, watch.lastExit.signal)}` : '';
+      const next = watch.nextRestartAt ? `, restarting at ${watch.nextRestartAt.slice(11, 23)}` : '';
+      return `restarting (watchdog ${record.pid}${restarts}${last}${next})${command}`;
+    }
+    default:
+      return `${watch.state} (watchdog ${record.pid}${restarts})${command}`;
+  }
+}
+
+function gaveUpSummary(record: WatchedRecord): string {
+  const watch = record.watchdog;
+  const last = watch.lastExit ? `; last ${describeExit(watch.lastExit.code, watch.lastExit.signal)}` : '';
+  return `gave up (${watch.reason ?? 'too many restarts'}${last}) ${formatCommand(record.command)}`;
+}
+
+function uptime(seconds: number | null): string {
+  return seconds === null ? '' : `, up ${formatUptime(seconds)}`;
+}

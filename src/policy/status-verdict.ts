@@ -1,0 +1,99 @@
+import type { DaemonRecord, PidfileReading, StateReading } from '../model/record';
+
+/** What a look at the machine found; gathered by app/probe.ts. */
+export interface StatusFacts {
+  name: string;
+  pidfilePath: string;
+  statefilePath: string;
+  pidfile: PidfileReading;
+  state: StateReading;
+  /** The pidfile's pid is the very process the record describes. */
+  pidIsOurs: boolean;
+  /** The pidfile's pid exists and is not a zombie (ours or not). */
+  pidAlive: boolean;
+  /** A watched daemon's child is alive and is the recorded one. */
+  childIsOurs: boolean;
+  /** Live members of the recorded session, when its leader is gone. */
+  leftovers: number[];
+  /** Seconds since the process the line reports on started. */
+  uptimeSeconds: number | null;
+}
+
+export type StatusKind = 'running' | 'restarting' | 'watchdog-lost' | 'gave-up' | 'dead' | 'not-running' | 'unknown';
+
+/** Why a pidfile's process is not the daemon (kind 'dead'). */
+export type DeadCause = 'gone' | 'reused' | 'not-ours';
+
+export interface StatusVerdict {
+  kind: StatusKind;
+  /** LSB status code: 0 running, 1 dead with pidfile, 3 not running, 4 unknown. */
+  exitCode: 0 | 1 | 3 | 4;
+  /** The process that runs the command, when one does. */
+  pid: number | null;
+  /** The pid the pidfile names, when it names one. */
+  pidfilePid: number | null;
+  /** How long that process has run, when it runs. */
+  uptimeSeconds: number | null;
+  record: DaemonRecord | null;
+  /** kind 'unknown': which file cannot be trusted, and what is wrong with it. */
+  problem: { file: 'pidfile' | 'state'; path: string; reason: string } | null;
+  /** kind 'dead': why the pidfile's pid is not the daemon. */
+  deadCause: DeadCause | null;
+  /** kind 'dead': live processes of the daemon's session. */
+  leftovers: number[];
+}
+
+/**
+ * Something of the daemon is up: its command runs, or its watchdog runs and
+ * will start the command again. start must not start a second copy then.
+ */
+export function daemonIsUp(verdict: StatusVerdict): boolean {
+  return verdict.kind === 'running' || verdict.kind === 'restarting' || verdict.kind === 'watchdog-lost';
+}
+
+/** The facts judged: one kind, its LSB code, and the data its text needs. Text is status-text.ts's job. */
+export function evaluateStatus(facts: StatusFacts): StatusVerdict {
+  const verdict: StatusVerdict = { ...judge(facts), uptimeSeconds: null, leftovers: [] };
+  const runs = verdict.kind === 'running' || verdict.kind === 'watchdog-lost';
+  if (runs && verdict.pid !== null) verdict.uptimeSeconds = facts.uptimeSeconds;
+  if (verdict.kind === 'dead') verdict.leftovers = facts.leftovers;
+  return verdict;
+}
+
+type Judged = Omit<StatusVerdict, 'uptimeSeconds' | 'leftovers'>;
+
+function judge(facts: StatusFacts): Judged {
+  const record = facts.state.kind === 'ok' ? facts.state.record : null;
+  const { pidfile } = facts;
+  const none = { pid: null, pidfilePid: null, record: null, problem: null, deadCause: null };
+  if (pidfile.kind === 'absent') return { ...none, kind: 'not-running', exitCode: 3 };
+  if (pidfile.kind === 'invalid') {
+    return { ...none, kind: 'unknown', exitCode: 4, problem: { file: 'pidfile', path: facts.pidfilePath, reason: pidfile.reason } };
+  }
+  const pidfilePid = pidfile.pid;
+  // A record that cannot be read is unknown, never dead: the pid may well be
+  // a daemon tdaemon started, and judging it gone would start a second one.
+  if (facts.state.kind === 'invalid') {
+    const problem = { file: 'state' as const, path: facts.statefilePath, reason: facts.state.reason };
+    return { ...none, pidfilePid, kind: 'unknown', exitCode: 4, problem };
+  }
+  const recorded = record !== null && record.pid === pidfilePid ? record : null;
+  const watch = recorded?.watchdog ?? null;
+  const base = { pidfilePid, problem: null, deadCause: null };
+
+  if (facts.pidIsOurs && recorded) {
+    if (watch?.state === 'gave-up') return { ...base, kind: 'gave-up', exitCode: 1, pid: null, record: recorded };
+    // The watchdog runs, the command does not: not "running" to a script.
+    if (watch?.state === 'backoff') return { ...base, kind: 'restarting', exitCode: 1, pid: null, record: recorded };
+    return { ...base, kind: 'running', exitCode: 0, pid: watch ? watch.childPid : pidfilePid, record: recorded };
+  }
+  if (recorded && watch && facts.childIsOurs) {
+    return { ...base, kind: 'watchdog-lost', exitCode: 0, pid: watch.childPid, record: recorded };
+  }
+  if (recorded && watch?.state === 'gave-up') return { ...base, kind: 'gave-up', exitCode: 1, pid: null, record: recorded };
+  let deadCause: DeadCause;
+  if (!facts.pidAlive) deadCause = 'gone';
+  else if (recorded) deadCause = 'reused';
+  else deadCause = 'not-ours';
+  return { ...base, kind: 'dead', exitCode: 1, pid: null, record: recorded, deadCause };
+}
