@@ -75,19 +75,23 @@ export interface ConfigWarning {
 
 /** `FILE:LINE: [SECTION] KEY='VALUE': MESSAGE`, each part only when known. */
 export function formatProblem(p: Omit<ConfigErrorFields, 'code'> | ConfigWarning): string {
-  let where = p.line ? `${p.file}:${p.line}` : p.file;
-  if (p.section !== undefined) where += ` [${p.section}]`;
-  if (p.key !== undefined) where += p.value === undefined ? ` ${p.key}` : ` ${p.key}=${quoteValue(p.value)}`;
-  return `${where}: ${p.message}`;
+  const at = p.line ? `${p.file}:${p.line}` : p.file;
+  const what: string[] = [];
+  if (p.section !== undefined) what.push(`[${p.section}]`);
+  if (p.key !== undefined) what.push(p.value === undefined ? p.key : `${p.key}=${quoteValue(p.value)}`);
+  return what.length > 0 ? `${at}: ${what.join(' ')}: ${p.message}` : `${at}: ${p.message}`;
 }
 
-/** Single-quoted, control characters escaped, so the problem stays on one line. */
+/** Quoted as Python's repr quotes (single quotes unless the value holds one),
+ * control characters escaped, so the problem stays on one line. */
 export function quoteValue(value: string): string {
-  const escaped = value.replace(/[\\']/g, (c) => `\\${c}`).replace(/[\x00-\x1f\x7f]/g, (c) => {
+  const quote = value.includes("'") && !value.includes('"') ? '"' : "'";
+  const escaped = value.replace(/[\x00-\x1f\x7f\\]/g, (c) => {
+    if (c === '\\') return '\\\\';
     if (c === '\n') return '\\n';
     if (c === '\t') return '\\t';
     if (c === '\r') return '\\r';
     return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
   });
-  return `'${escaped}'`;
+  return quote + (quote === "'" ? escaped.replace(/'/g, "\\'") : escaped) + quote;
 }

@@ -47,7 +47,7 @@ export function lintSections(doc: IniDocument): ConfigWarning[] {
     }
   }
   for (const { section, entry } of doc.overridden) {
-    warnings.push({ file: entry.file, line: entry.line, section, key: entry.key, message: 'written again later in this section: the later value wins' });
+    warnings.push({ file: entry.file, line: entry.line, section, key: entry.key, value: entry.value, message: 'written again later in this section: the later value wins' });
   }
   return warnings;
 }
