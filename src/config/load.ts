@@ -11,6 +11,7 @@ import { emptyIniDocument, parseIniInto } from './ini';
 import { readConfigText, readIncludes } from './include';
 import { lintSections, refuseUnsupported } from './lint';
 import { resolvePath } from './paths';
+import { POLICY_DEFAULTS, type PolicyDefaults } from './program-policy';
 import type { LoadContext } from './reader';
 import { readInetHttpServers, readRpcInterfaces, readSupervisorctl, readUnixHttpServer } from './servers';
 import { readSupervisord } from './supervisord';
@@ -21,12 +22,24 @@ export interface LoadedConfig {
   warnings: ConfigWarning[];
 }
 
+export interface LoadOptions {
+  /** Defaults of the tdaemon_* restart keys; POLICY_DEFAULTS when not given. */
+  policyDefaults?: PolicyDefaults;
+}
+
 /** Throws a ConfigError (see its exitCode) when the file cannot be used. */
-export function loadConfig(path: string, deps: ConfigDeps): LoadedConfig {
+export function loadConfig(path: string, deps: ConfigDeps, options: LoadOptions = {}): LoadedConfig {
   const file = resolvePath(deps.cwd, path);
   const doc = emptyIniDocument();
   parseIniInto(doc, readConfigText(deps, file, true), file);
-  const ctx: LoadContext = { doc, deps, mainFile: file, warnings: [], envNames: environmentNames(deps.env) };
+  const ctx: LoadContext = {
+    doc,
+    deps,
+    mainFile: file,
+    warnings: [],
+    envNames: environmentNames(deps.env),
+    policyDefaults: options.policyDefaults ?? POLICY_DEFAULTS,
+  };
   const included = readIncludes(ctx, file);
   refuseUnsupported(doc);
   const supervisord = readSupervisord(ctx);

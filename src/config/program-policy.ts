@@ -6,20 +6,27 @@ import type { ExpansionNames } from './expand';
 import type { SectionReader } from './reader';
 import { parseBoolean, parseNonNegative, parseSeconds, ValueProblem } from './values';
 
-/** `tdaemon start --respawn`'s --min-uptime, --backoff-max, --max-restarts, --restart-window. */
-export const POLICY_DEFAULTS = {
+export type PolicyDefaults = Pick<TdaemonPolicy, 'minUptimeSecs' | 'backoffMaxSecs' | 'crashLimit' | 'crashWindowSecs'>;
+
+/**
+ * `tdaemon start --respawn`'s --min-uptime, --backoff-max, --max-restarts and
+ * --restart-window (policy/defaults.ts keeps the same numbers; config may not
+ * import policy, so loadConfig takes them as an option and falls back to these).
+ */
+export const POLICY_DEFAULTS: PolicyDefaults = {
   minUptimeSecs: 10,
   backoffMaxSecs: 30,
   crashLimit: 10,
   crashWindowSecs: 60,
-} as const;
+};
 
 export function readPolicy(r: SectionReader, names: ExpansionNames, supervisord: SupervisordSettings): TdaemonPolicy {
+  const defaults = r.ctx.policyDefaults;
   return {
-    minUptimeSecs: r.value('tdaemon_min_uptime', names, parseSeconds, POLICY_DEFAULTS.minUptimeSecs),
-    backoffMaxSecs: r.value('tdaemon_backoff_max', names, parseSeconds, POLICY_DEFAULTS.backoffMaxSecs),
-    crashLimit: r.value('tdaemon_crash_limit', names, parseCrashLimit, POLICY_DEFAULTS.crashLimit),
-    crashWindowSecs: r.value('tdaemon_crash_window', names, parsePositiveSeconds, POLICY_DEFAULTS.crashWindowSecs),
+    minUptimeSecs: r.value('tdaemon_min_uptime', names, parseSeconds, defaults.minUptimeSecs),
+    backoffMaxSecs: r.value('tdaemon_backoff_max', names, parseSeconds, defaults.backoffMaxSecs),
+    crashLimit: r.value('tdaemon_crash_limit', names, parseCrashLimit, defaults.crashLimit),
+    crashWindowSecs: r.value('tdaemon_crash_window', names, parsePositiveSeconds, defaults.crashWindowSecs),
     waitPriority: r.value('tdaemon_wait_priority', names, parseBoolean, supervisord.tdaemonWaitPriority),
     fatalExits: r.value('tdaemon_fatal_exits', names, parseBoolean, supervisord.tdaemonFatalExits),
   };

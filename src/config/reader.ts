@@ -6,6 +6,7 @@ import { ConfigError, type ConfigErrorCode, type ConfigWarning } from './errors'
 import { ExpansionProblem, expandPercent, type ExpansionNames } from './expand';
 import { lookupEntry, type IniDocument, type IniEntry } from './ini';
 import { dirname } from './paths';
+import type { PolicyDefaults } from './program-policy';
 import { ShlexError } from './shlex';
 import { checkName, MissingDirectory, ValueProblem } from './values';
 
@@ -18,6 +19,7 @@ export interface LoadContext {
   warnings: ConfigWarning[];
   /** ENV_X for the supervisor's environment, then [supervisord] environment=. */
   envNames: ExpansionNames;
+  policyDefaults: PolicyDefaults;
 }
 
 export class SectionReader {

@@ -362,3 +362,11 @@ describe('bad values name key and value', () => {
     });
   }
 });
+
+describe('policy defaults from the caller', () => {
+  it('replace POLICY_DEFAULTS for keys not written', () => {
+    const policyDefaults = { minUptimeSecs: 1, backoffMaxSecs: 5, crashLimit: 3, crashWindowSecs: 20 };
+    const { config } = loadConfig('/etc/t.conf', fakeDeps({ files: { '/etc/t.conf': '[program:w]\ncommand=/bin/cat\ntdaemon_crash_limit=4\n' } }), { policyDefaults });
+    assert.deepEqual(config.groups[0].processes[0].tdaemon, { ...policyDefaults, crashLimit: 4, waitPriority: false, fatalExits: false });
+  });
+});
