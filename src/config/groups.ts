@@ -35,7 +35,8 @@ export function readGroups(ctx: LoadContext, supervisord: SupervisordSettings): 
     const r = new SectionReader(ctx, section);
     const name = r.checkName(section.slice('program:'.length));
     const processes = readProgram(ctx, section, name, supervisord);
-    groups.push({ name, priority: r.value('priority', ctx.envNames, v.parseInteger, 999), kind: 'program', processes, source: sourceOf(r) });
+    const priority = r.value('priority', ctx.envNames, v.parseInteger, 999);
+    groups.push({ name, priority, kind: 'program', processes, source: sourceOf(r) });
     checkUniqueNames(r, processes);
   }
   checkUniqueGroups(ctx, groups);
@@ -53,7 +54,8 @@ function checkUniqueNames(r: SectionReader, processes: ProcessSpec[]): void {
     const earlier = seen.get(process.name);
     if (earlier) {
       const where = new SectionReader(r.ctx, process.source.section);
-      where.fail('EDUPLICATE', `two processes named '${process.namespec}' (also from [${earlier.source.section}])`, 'process_name');
+      const message = `two processes named '${process.namespec}' (also from [${earlier.source.section}])`;
+      where.fail('EDUPLICATE', message, 'process_name');
     }
     seen.set(process.name, process);
   }
@@ -64,7 +66,8 @@ function checkUniqueGroups(ctx: LoadContext, groups: GroupSpec[]): void {
   for (const group of groups) {
     const earlier = seen.get(group.name);
     if (earlier) {
-      new SectionReader(ctx, group.source.section).fail('EDUPLICATE', `a second group named '${group.name}' (the first is [${earlier.source.section}])`);
+      const message = `a second group named '${group.name}' (the first is [${earlier.source.section}])`;
+      new SectionReader(ctx, group.source.section).fail('EDUPLICATE', message);
     }
     seen.set(group.name, group);
   }

@@ -28,12 +28,19 @@ export function readIncludes(ctx: LoadContext, mainFile: string): string[] {
       order.push(match);
       const touched = parseIniInto(ctx.doc, readConfigText(ctx.deps, match, false), match);
       if (touched.includes('include')) {
-        ctx.warnings.push({ file: match, section: 'include', message: 'an [include] inside an included file is not followed (nor by supervisord)' });
+        const message = 'an [include] inside an included file is not followed (nor by supervisord)';
+        ctx.warnings.push({ file: match, section: 'include', message });
       }
     }
   }
   return order;
 }
+
+const REASONS: Record<string, string> = {
+  EISDIR: 'is a directory',
+  EACCES: 'cannot be read: permission denied',
+  ENOENT: 'vanished while being read',
+};
 
 /** The text of a config file, or a ConfigError: ENOTFOUND (main file only) or EUNREADABLE. */
 export function readConfigText(deps: Pick<ConfigDeps, 'readFile'>, file: string, main: boolean): string {
@@ -42,7 +49,7 @@ export function readConfigText(deps: Pick<ConfigDeps, 'readFile'>, file: string,
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === 'ENOENT' && main) throw new ConfigError({ code: 'ENOTFOUND', file, message: 'no such config file' });
-    const why = code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : code === 'ENOENT' ? 'vanished while being read' : `cannot be read (${code ?? String(error)})`;
+    const why = REASONS[code ?? ''] ?? `cannot be read (${code ?? String(error)})`;
     throw new ConfigError({ code: 'EUNREADABLE', file, message: `the config file ${why}` });
   }
 }

@@ -22,7 +22,8 @@ export function refuseUnsupported(doc: IniDocument): void {
   for (const section of doc.sections.values()) {
     const why = UNSUPPORTED[sectionKind(section.name)];
     if (why) {
-      throw new ConfigError({ code: 'EUNSUPPORTED', file: section.file, line: section.line, section: section.name, message: `${why}: remove this section or run the file with supervisord` });
+      const message = `${why}: remove this section or run the file with supervisord`;
+      throw new ConfigError({ code: 'EUNSUPPORTED', file: section.file, line: section.line, section: section.name, message });
     }
   }
 }
@@ -35,7 +36,8 @@ export function lintSections(doc: IniDocument): ConfigWarning[] {
     if (!(kind in SECTION_KEYS) && !section.name.startsWith('inet_http_server')) {
       const near = closestKey(kind, kinds)!;
       const shown = NAMED_KINDS.includes(near) ? `[${near}:...]` : `[${near}]`;
-      warnings.push({ file: section.file, line: section.line, section: section.name, message: `unknown section, ignored; the closest known section is ${shown}` });
+      const message = `unknown section, ignored; the closest known section is ${shown}`;
+      warnings.push({ file: section.file, line: section.line, section: section.name, message });
       continue;
     }
     const known = SECTION_KEYS[kind] ?? (section.name.startsWith('inet_http_server') ? SECTION_KEYS.inet_http_server : null);
@@ -47,7 +49,8 @@ export function lintSections(doc: IniDocument): ConfigWarning[] {
     }
   }
   for (const { section, entry } of doc.overridden) {
-    warnings.push({ file: entry.file, line: entry.line, section, key: entry.key, value: entry.value, message: 'written again later in this section: the later value wins' });
+    const message = 'written again later in this section: the later value wins';
+    warnings.push({ file: entry.file, line: entry.line, section, key: entry.key, value: entry.value, message });
   }
   return warnings;
 }

@@ -43,7 +43,8 @@ export function readProgram(ctx: LoadContext, section: string, group: string, su
   const nameEntry = r.entry('process_name');
   const nameTemplate = nameEntry ? r.checkName(nameEntry.value, nameEntry) : '%(program_name)s';
   if (numprocs > 1 && !nameTemplate.includes('%(process_num)')) {
-    r.fail('ENUMPROCS', `numprocs=${numprocs} needs %(process_num) in process_name, e.g. %(program_name)s_%(process_num)02d`, 'process_name');
+    const message = `numprocs=${numprocs} needs %(process_num) in process_name, e.g. %(program_name)s_%(process_num)02d`;
+    r.fail('ENUMPROCS', message, 'process_name');
   }
   if (stopasgroup && !killasgroup) r.fail('EVALUE', 'stopasgroup=true needs killasgroup=true', 'killasgroup');
   const scopes = decideStopScopes(stopasgroupSet ? stopasgroup : undefined, killasgroupSet ? killasgroup : undefined);
@@ -143,7 +144,8 @@ function readCommand(r: SectionReader, names: ExpansionNames): { command: string
     try {
       return splitCommand(text);
     } catch (error) {
-      const hint = /quotation/.test(String(error)) ? " (note: ' ;' and ' #' start a comment, even inside quotes)" : '';
+      const quotes = /quotation/.test(String(error));
+      const hint = quotes ? " (note: ' ;' and ' #' start a comment, even inside quotes)" : '';
       throw new v.ValueProblem(`cannot split the command: ${(error as Error).message}${hint}`);
     }
   });

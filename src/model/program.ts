@@ -38,8 +38,8 @@ export interface RunAs {
  * | key                    | default | meaning                                                     |
  * |------------------------|---------|-------------------------------------------------------------|
  * | tdaemon_min_uptime     | 10      | seconds; a run after RUNNING shorter than this is "short"   |
- * | tdaemon_backoff_max    | 30      | seconds; short runs in a row double the wait from 0.1 s to this |
- * | tdaemon_crash_limit    | 10      | FATAL after more than N deaths after RUNNING within the window; `none` = never |
+ * | tdaemon_backoff_max    | 30      | seconds; each short run in a row doubles the wait, 0.1 s up to this |
+ * | tdaemon_crash_limit    | 10      | FATAL after more than N deaths after RUNNING in the window; none: never |
  * | tdaemon_crash_window   | 60      | seconds over which those deaths are counted                 |
  * | tdaemon_wait_priority  | false   | start only when every program of a lower priority is RUNNING (also in [supervisord], as the default for all) |
  * | tdaemon_fatal_exits    | false   | end the supervisor when this program goes FATAL (also in [supervisord]) |
