@@ -52,6 +52,7 @@ export class SectionReader {
 
   /** Expands TEXT as if written at ENTRY (for values read raw first). */
   expand(entry: IniEntry, text: string, names: ExpansionNames): string {
+    if (!text.includes('%')) return text;
     try {
       return expandPercent(text, { ...names, here: dirname(entry.file) });
     } catch (error) {

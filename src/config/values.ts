@@ -19,12 +19,14 @@ export function parseBoolean(text: string): boolean {
   throw new ValueProblem('not a boolean (write true or false)');
 }
 
+const DECIMAL = /^[+-]?\d+(_\d+)*$/;
+const OCTAL = /^[+-]?[0-7]+(_[0-7]+)*$/;
+
 /** Python's int(): surrounding spaces, a sign, and _ between digits are allowed. */
 export function parseInteger(text: string, radix = 10): number {
   let body = pyStrip(text);
   if (radix === 8) body = body.replace(/^([+-]?)0[oO]/, '$1');
-  const digits = radix === 8 ? '[0-7]' : '\\d';
-  if (!new RegExp(`^[+-]?${digits}+(_${digits}+)*$`).test(body)) {
+  if (!(radix === 8 ? OCTAL : DECIMAL).test(body)) {
     throw new ValueProblem(radix === 8 ? 'not an octal number' : 'not an integer');
   }
   const value = parseInt(body.replace(/_/g, ''), radix);
