@@ -30,13 +30,19 @@ export function readSupervisord(ctx: LoadContext): SupervisordSettings {
     user: r.value('user', names, (name) => checkUser(r, name), null),
     directory: r.value('directory', names, (d) => existingDirectory(r, d), null),
     stripAnsi: r.value('strip_ansi', names, v.parseBoolean, false),
-    environment: r.value('environment', names, (text) => parseKeyValuePairs(text).pairs, {}),
+    environment: r.value('environment', names, (text) => readPairs(r, text), {}),
     identifier: r.value('identifier', names, (t) => t, 'supervisor'),
     tdaemonWaitPriority: r.value('tdaemon_wait_priority', names, v.parseBoolean, false),
     tdaemonFatalExits: r.value('tdaemon_fatal_exits', names, v.parseBoolean, false),
     explicit: SUPERVISORD_KEYS.filter((key) => r.has(key)),
   };
   return settings;
+}
+
+function readPairs(r: SectionReader, text: string): Record<string, string> {
+  const { pairs, ignored } = parseKeyValuePairs(text);
+  if (ignored.length > 0) r.warn(`${ignored.map((w) => `'${w}'`).join(', ')} ignored as supervisor does: quote a value with spaces (K="a b")`, 'environment');
+  return pairs;
 }
 
 function checkUser(r: SectionReader, name: string): string {
