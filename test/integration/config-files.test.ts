@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '../../src/config';
-import { nodeConfigDeps } from '../../src/os/config-deps';
+import { nodeConfigDeps } from '../../src/app/config-deps';
 import { makeTempDir } from '../helpers/tmp';
 
 const accounts = {
