@@ -9,6 +9,7 @@ export { many, one } from './parse-words';
 export const IDENTITY_OPTIONS: Record<string, Options> = {
   pidfile: { type: 'string', requiresArg: true, describe: 'the daemon\'s pidfile (state and default log sit beside it)' },
   name: { type: 'string', requiresArg: true, describe: 'name the daemon; without --pidfile its files go in the per-user runtime directory' },
+  config: { alias: 'c', type: 'string', requiresArg: true, describe: 'supervisor mode: run or control every program of this supervisord config FILE' },
 };
 
 export const START_OPTIONS: Record<string, Options> = {

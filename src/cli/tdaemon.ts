@@ -62,8 +62,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const [verbName, ...rest] = first.operands;
   if (verbName === undefined) throw new DaemonError('USAGE', "no verb; try 'tdaemon --help'");
-  const verb = COMMANDS.find((v) => v.name === verbName);
-  if (!verb) throw new DaemonError('USAGE', `unknown verb '${verbName}'; verbs: ${COMMANDS.map((v) => v.name).join(' ')}`);
+  const configGiven = one(first.config);
+  const verb = findVerb(verbName, configGiven !== undefined);
 
   const verbOptions = { ...IDENTITY_OPTIONS, ...verb.options, help: MAIN_OPTIONS.help };
   const afterVerb = parse(rest, verbOptions);
@@ -75,9 +75,34 @@ async function main(argv: string[]): Promise<number> {
   }
   const pidfile = one(second.pidfile) ?? one(first.pidfile);
   const name = one(second.name) ?? one(first.name);
+  const configFile = one(second.config) ?? configGiven;
+  const supervisorMode = configFile !== undefined || verb.mode === 'supervisor';
   const paths = () => resolvePaths({ pidfile, name }, process.env, verb.createsFiles);
-  paths(); // a missing identity is a usage error before anything else
-  return verb.run({ paths, argv: second, command });
+  const config = () => configFile ?? findConfig();
+  if (!supervisorMode) paths(); // a missing identity is a usage error before anything else
+  return verb.run({ paths, config, supervisorMode, argv: second, command });
+}
+
+/**
+ * The verb of that name for the mode: with -c, a supervisor verb; without,
+ * a daemon verb, or a supervisor-only verb (which then finds its config as
+ * supervisord does).
+ */
+function findVerb(name: string, supervisorMode: boolean): Command {
+  const fits = (v: Command) => v.name === name && (v.mode === 'both' || v.mode === (supervisorMode ? 'supervisor' : 'daemon'));
+  const verb = COMMANDS.find(fits) ?? (supervisorMode ? undefined : COMMANDS.find((v) => v.name === name && v.mode === 'supervisor'));
+  if (verb) return verb;
+  const known = [...new Set(COMMANDS.filter((v) => v.mode !== (supervisorMode ? 'daemon' : 'supervisor')).map((v) => v.name))];
+  throw new DaemonError('USAGE', `unknown verb '${name}'${supervisorMode ? ' with -c' : ''}; verbs: ${known.join(' ')}`);
+}
+
+/** supervisord's search for its config file, for a supervisor verb given without -c. */
+function findConfig(): string {
+  const { configSearchPath, findDefaultConfig } = require('../config/search-path') as typeof import('../config/search-path');
+  const fs = require('node:fs') as typeof import('node:fs');
+  const found = findDefaultConfig(configSearchPath(process.argv[1] ?? '', process.cwd()), (file) => fs.existsSync(file));
+  if (found === undefined) throw new DaemonError('NOT_CONFIGURED', 'no config file: give -c FILE (none found where supervisord looks)');
+  return found;
 }
 
 /**

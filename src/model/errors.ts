@@ -8,6 +8,8 @@ export type ErrorCode =
   | 'PRIVILEGE' // not allowed: permissions, root-only options
   | 'NOT_INSTALLED' // the command cannot be found or run
   | 'NOT_RUNNING' // a verb that needs a running daemon found none
+  | 'NOT_CONFIGURED' // supervisor mode: no config file
+  | 'CONFIG' // supervisor mode: the config file is wrong
   | 'BUSY' // another tdaemon holds the daemon's lock or claim
   | 'BAD_RECORD' // a pidfile or state file that cannot be trusted
   | 'IO' // a file could not be read or written

@@ -7,5 +7,6 @@ export const EXIT = {
   PRIVILEGE: 4,
   UNKNOWN_STATUS: 4,
   NOT_INSTALLED: 5,
+  NOT_CONFIGURED: 6,
   NOT_RUNNING: 7,
 } as const;

@@ -5,6 +5,10 @@ import type { Words } from '../parse-words';
 export interface CommandContext {
   /** The daemon's files, resolved from --pidfile or --name on first use. */
   paths(): DaemonPaths;
+  /** Supervisor mode: the config file, from -c/--config or supervisord's search path. */
+  config(): string;
+  /** -c/--config was given: supervisor mode. */
+  supervisorMode: boolean;
   argv: Words;
   /** COMMAND [ARG]... after the options, for verbs that take one. */
   command: string[];
@@ -20,8 +24,14 @@ export interface Command {
   usage: string;
   describe: string;
   options: Record<string, Options>;
-  /** Takes COMMAND [ARG]... after its options. */
+  /** Takes COMMAND [ARG]... (or, in supervisor mode, NAME...) after its options. */
   takesCommand: boolean;
+  /**
+   * Which daemons the verb works on: one by pidfile ('daemon'), the programs
+   * of a supervisord config file ('supervisor', selected by -c), or either.
+   * Two verbs of one name may exist, one per mode.
+   */
+  mode: 'daemon' | 'supervisor' | 'both';
   /** Creates the --name directory if it is missing (verbs that start a daemon). */
   createsFiles: boolean;
   run(context: CommandContext): Promise<number> | number;

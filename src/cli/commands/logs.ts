@@ -11,6 +11,7 @@ export const logsCommand: Command = {
   describe: "print the end of the daemon's log, and follow it with -f",
   options: LOGS_OPTIONS,
   takesCommand: false,
+  mode: 'daemon',
   createsFiles: false,
   run: async ({ paths, argv }) => {
     // Bytes as they are in the log; a reader that went away (EPIPE) ends a follow quietly.

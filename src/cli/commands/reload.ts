@@ -11,6 +11,7 @@ export const reloadCommand: Command = {
   describe: 'send the reload signal (HUP) to the daemon',
   options: RELOAD_OPTIONS,
   takesCommand: false,
+  mode: 'daemon',
   createsFiles: false,
   run: ({ paths, argv }) => {
     const { name, pidfile } = paths();

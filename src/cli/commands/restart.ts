@@ -11,6 +11,7 @@ export const restartCommand: Command = {
   describe: 'stop, then start again as recorded (or with the COMMAND given)',
   options: { ...START_OPTIONS, ...STOP_OPTIONS, ...RELOAD_OPTIONS },
   takesCommand: true,
+  mode: 'daemon',
   createsFiles: true,
   run: async ({ paths, argv, command }) => {
     const resolved = paths();

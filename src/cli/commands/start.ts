@@ -16,6 +16,7 @@ export const startCommand: Command = {
   describe: 'start COMMAND as a daemon, unless it already runs',
   options: { ...START_OPTIONS, ...STOP_OPTIONS, ...RELOAD_OPTIONS },
   takesCommand: true,
+  mode: 'daemon',
   createsFiles: true,
   run: async ({ paths, argv, command }) => {
     if (command.length === 0) throw new DaemonError('USAGE', 'start needs a command: tdaemon start [OPTION]... -- COMMAND [ARG]...');

@@ -10,6 +10,7 @@ export const statusCommand: Command = {
   describe: 'say whether the daemon runs; exit 0 running, 1 dead, 3 not running, 4 unknown',
   options: STATUS_OPTIONS,
   takesCommand: false,
+  mode: 'daemon',
   createsFiles: false,
   run: ({ paths, argv }) => {
     const outcome = statusDaemon(paths());

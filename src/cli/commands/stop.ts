@@ -13,6 +13,7 @@ export const stopCommand: Command = {
   describe: 'stop the daemon and every process it started',
   options: STOP_OPTIONS,
   takesCommand: false,
+  mode: 'daemon',
   createsFiles: false,
   run: async ({ paths, argv }) => renderStop(paths(), await stopDaemon(paths(), stopOverrides(argv))),
 };
