@@ -9,6 +9,7 @@ import http = require('node:http');
 import net = require('node:net');
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LogChannel, SupervisorBackend } from './backend';
+import { guardConnections } from './connection-guard';
 import { createDispatcher, type LogReader } from './dispatch';
 import { isAuthorized, type Credentials } from './http-auth';
 import { sendError } from './http-errors';
@@ -151,7 +152,9 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
 
   const servers: http.Server[] = [];
   const makeServer = (): http.Server => {
-    const server = http.createServer({ requestTimeout: limits.requestTimeoutMs, headersTimeout: limits.headersTimeoutMs, keepAliveTimeout: limits.idleTimeoutMs }, handle);
+    // Node's own request deadlines are off (their checker wakes the process forever); connection-guard.ts keeps them.
+    const server = http.createServer({ requestTimeout: 0, headersTimeout: 0, connectionsCheckingInterval: 2 ** 31 - 1, keepAliveTimeout: limits.idleTimeoutMs }, handle);
+    guardConnections(server, limits);
     server.maxConnections = limits.maxConnections;
     server.on('clientError', (_error, socket: net.Socket) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
