@@ -53,7 +53,8 @@ export function planTail(size: number, offset: number, length: number): TailPlan
   }
   if (offset < 0) offset = 0;
   if (length < 0) length = 0;
-  return { start: offset, end: offset + length, next: size, overflow };
+  // Reading past the end returns what there is.
+  return { start: offset, end: Math.min(size, offset + length), next: size, overflow };
 }
 
 /** Where `tail -f` starts: the last HEAD bytes (1024 for supervisor), or the whole file when smaller. */
