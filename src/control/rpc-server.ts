@@ -83,9 +83,16 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
       return;
     }
     const url = req.url ?? '/';
-    if (url.startsWith('/RPC2')) return void serveRpc(req, res);
-    if (url.startsWith('/logtail')) return void serveLogtail(req, res, url);
-    if (options.fallback) return options.fallback(req, res);
+    // A bug below must cost one 500, never the supervisor: nothing may escape as an unhandled rejection.
+    const guard = (work: Promise<void>): void =>
+      void work.catch((error) => {
+        onError(error);
+        sendError(res, 500);
+      });
+    if (url.startsWith('/RPC2')) return guard(serveRpc(req, res));
+    if (url.startsWith('/logtail')) return guard(serveLogtail(req, res, url));
+    if (url.startsWith('/mainlogtail')) return guard(serveMainLogtail(req, res));
+    if (options.fallback) return guard(Promise.resolve().then(() => options.fallback!(req, res)));
     sendError(res, 404);
   };
 
@@ -124,6 +131,16 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
       if (!isRpcFault(error)) onError(error);
       return sendError(res, 404);
     }
+    return streamFile(res, file);
+  }
+
+  /** supervisorctl's `maintail -f`: the supervisor's own log. */
+  async function serveMainLogtail(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'GET') return sendError(res, 400);
+    return streamFile(res, options.backend.mainLogFile ? await options.backend.mainLogFile() : null);
+  }
+
+  function streamFile(res: ServerResponse, file: string | null): void {
     if (!file) return sendError(res, 404);
     if (followers.size >= limits.maxLogtailStreams) return sendError(res, 503);
     let mtime: Date;

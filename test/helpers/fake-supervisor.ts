@@ -32,6 +32,8 @@ export class FakeSupervisor implements SupervisorBackend {
   readonly config = new Map<string, FakeProgram[]>();
   pendingChanges: ConfigChanges = [[], [], []];
   statecode: number = SupervisorStates.RUNNING;
+  /** The supervisor's own log, for readLog and /mainlogtail. */
+  mainLog: string | null = null;
   readonly signals: Array<[string, string]> = [];
   private nextPid = 20000;
 
@@ -211,6 +213,10 @@ export class FakeSupervisor implements SupervisorBackend {
     if (removed.includes(group)) this.config.delete(group);
     this.pendingChanges = [added, changed, removed.filter((g) => g !== group)];
     return true;
+  }
+
+  mainLogFile(): string | null {
+    return this.mainLog;
   }
 
   shutdown(): true {

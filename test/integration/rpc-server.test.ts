@@ -231,6 +231,23 @@ describe('control server: the socket file', () => {
     assert.equal(fs.existsSync(socketPath), false);
   });
 
+  it('takes its owner from chown', { skip: process.getuid?.() === 0 ? false : 'needs root' }, async (t) => {
+    const { socketPath } = await serve(t, { chown: { uid: 65534, gid: 65534 } });
+    assert.deepEqual([fs.statSync(socketPath).uid, fs.statSync(socketPath).gid], [65534, 65534]);
+  });
+
+  it('a failing handler costs one 500, not the server', async (t) => {
+    const { socketPath } = await serve(t, {
+      fallback: () => {
+        throw new Error('boom');
+      },
+      onError: () => {},
+    });
+    const { text } = await exchange(socketPath, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    assert.match(text, /^HTTP\/1\.1 500 /);
+    await stillServes(socketPath);
+  });
+
   it('replaces a stale socket, refuses a live one', async (t) => {
     const { socketPath, fake } = await serve(t);
     await assert.rejects(startRpcServer({ backend: fake, socketPath }), (e: NodeJS.ErrnoException) => e.code === 'EADDRINUSE');

@@ -16,9 +16,9 @@ import { FakeSupervisor } from '../helpers/fake-supervisor';
 import { isDead, waitFor } from '../helpers/processes';
 import { FIXTURES } from '../helpers/paths';
 import { run } from '../helpers/run';
+import { SUPERVISORCTL, SupervisorctlDriver } from '../helpers/supervisorctl';
 import { makeTempDir } from '../helpers/tmp';
 
-const SUPERVISORCTL = ['/usr/bin/supervisorctl', '/usr/local/bin/supervisorctl'].find((file) => fs.existsSync(file));
 const CAPTURES = path.join(FIXTURES, 'supervisor-4.2.5', 'ctl');
 /** The moment of the status_mixed capture: uptimes and stop dates come out as they did then. */
 const NOW = 1795976509;
@@ -36,6 +36,7 @@ describe('the real supervisorctl against our control server', { skip: SUPERVISOR
   let log: string;
   let server: RpcServer;
   let fake: FakeSupervisor;
+  let driver: SupervisorctlDriver;
   const cleanups: Array<() => void> = [];
 
   before(async () => {
@@ -59,14 +60,17 @@ describe('the real supervisorctl against our control server', { skip: SUPERVISOR
       () => NOW,
     );
     server = await startRpcServer({ backend: fake, socketPath: socket, now: () => NOW, followIntervalMs: 20 });
+    driver = new SupervisorctlDriver();
   });
 
   after(async () => {
+    await driver?.close();
     await server?.close();
     for (const cleanup of cleanups) cleanup();
   });
 
-  const ctl = (...args: string[]) => run(SUPERVISORCTL!, ['-c', conf, ...args], { timeoutMs: 20000 });
+  /** supervisorctl's main() in the driver; the binary itself is run for the first status and for tail -f. */
+  const ctl = (...args: string[]) => driver.run('-c', conf, ...args);
 
   /** NORMALIZE is applied to both outputs (pids and uptimes differ between runs). */
   async function expectCapture(name: string, args: string[], normalize: (text: string) => string = (t) => t): Promise<void> {
@@ -81,7 +85,9 @@ describe('the real supervisorctl against our control server', { skip: SUPERVISOR
     assert.equal(fs.statSync(path.join(dir, 'supervisor.sock')).mode & 0o777, 0o700);
   });
 
-  it('status: every line and the exit status as supervisord gave them', async () => {
+  it('status: every line and the exit status as supervisord gave them (the binary itself)', async () => {
+    const result = await run(SUPERVISORCTL!, ['-c', conf, 'status'], { timeoutMs: 20000 });
+    assert.deepEqual([result.stdout, result.code, result.stderr], [captured('status_mixed').stdout, 3, '']);
     await expectCapture('status_mixed', ['status']);
   });
 
@@ -155,6 +161,13 @@ describe('the real supervisorctl against our control server', { skip: SUPERVISOR
     await expectCapture('tail_nolog', ['tail', 'latecrash']);
     await expectCapture('clear', ['clear', 'server:server_00']);
     assert.equal(fs.statSync(log).size, 0);
+  });
+
+  it("maintail: the supervisor's own log", async () => {
+    fake.mainLog = path.join(dir, 'supervisord.log');
+    fs.writeFileSync(fake.mainLog, 'x'.repeat(500) + '\n2026-11-29 18:22:25,075 INFO success: server_00 entered RUNNING state\n');
+    const result = await ctl('maintail', '-80');
+    assert.deepEqual([result.stdout, result.code], [`${fs.readFileSync(fake.mainLog, 'utf8').slice(-80)}\n`, 0]);
   });
 
   it('tail -f streams what is appended, through /logtail', async () => {
