@@ -1,0 +1,437 @@
+/**
+ * supervisorctl's commands, run through an XML-RPC caller: each returns the
+ * lines supervisorctl 4.x prints and the exit status it ends with, so that
+ * tdaemon's verbs behave exactly like it against the same server. Pure
+ * apart from the caller (supervisorctl.py's do_* methods, rewritten).
+ */
+import { API_VERSION, Faults, isRpcFault, makeNamespec, splitNamespec, type ConfigChanges, type ProcessResult } from './protocol';
+import {
+  clearResultLine,
+  CtlExit,
+  exitAfterFault,
+  faultResult,
+  formatAvailLine,
+  formatChanges,
+  HELP,
+  signalResultLine,
+  startResultLine,
+  StatusExit,
+  statusOutput,
+  stopResultLine,
+  type AvailRow,
+  type CtlOutput,
+  type StatusRow,
+} from './status-lines';
+import type { XmlRpcValue } from './xmlrpc';
+
+export interface Caller {
+  /** The server URL, for connection messages (`unix:///x.sock no such file`). */
+  readonly serverUrl: string;
+  call(methodName: string, params?: readonly XmlRpcValue[]): Promise<XmlRpcValue>;
+}
+
+/** A transport failure as the client reports it (see rpc-client.ts); anything with this shape works. */
+interface TransportFailure {
+  kind: string;
+  status?: number;
+}
+
+class Output implements CtlOutput {
+  lines: string[] = [];
+  exitCode: number = CtlExit.SUCCESS;
+  say(...lines: string[]): void {
+    this.lines.push(...lines);
+  }
+  fault(code: number, ignored?: number): void {
+    this.exitCode = exitAfterFault(this.exitCode, code, ignored);
+  }
+}
+
+/**
+ * Runs BODY; an error supervisorctl does not handle ends the command with
+ * exit 1 and one `error:` line (supervisorctl prints a traceback summary
+ * there), a 401 with `Server requires authentication`.
+ */
+async function command(body: (out: Output) => Promise<void>): Promise<CtlOutput> {
+  const out = new Output();
+  try {
+    await body(out);
+  } catch (error) {
+    out.exitCode = CtlExit.GENERIC;
+    const failure = error as TransportFailure;
+    if (failure?.kind === 'http-status' && failure.status === 401) out.say('Server requires authentication');
+    else if (isRpcFault(error)) out.say(`error: <Fault ${error.code}: '${error.text}'>`);
+    else out.say(`error: ${(error as Error)?.message ?? String(error)}`);
+  }
+  return { lines: out.lines, exitCode: out.exitCode };
+}
+
+/** supervisorctl's connect check: getVersion must answer "3.0". False means: stop here, OUT says why. */
+async function upcheck(caller: Caller, out: Output): Promise<boolean> {
+  try {
+    const api = await caller.call('supervisor.getVersion');
+    if (api !== API_VERSION) {
+      out.say(`Sorry, this version of supervisorctl expects to talk to a server with API version ${API_VERSION}, but the remote version is ${String(api)}.`);
+      out.exitCode = CtlExit.NOT_INSTALLED;
+      return false;
+    }
+    return true;
+  } catch (error) {
+    if (isRpcFault(error) && error.code === Faults.UNKNOWN_METHOD) {
+      out.say(
+        'Sorry, supervisord responded but did not recognize the supervisor namespace commands that supervisorctl uses to control it.  Please check that the [rpcinterface:supervisor] section is enabled in the configuration file (see sample.conf).',
+      );
+      out.exitCode = CtlExit.UNIMPLEMENTED_FEATURE;
+      return false;
+    }
+    const kind = (error as TransportFailure)?.kind;
+    if (kind === 'refused') {
+      out.say(`${caller.serverUrl} refused connection`);
+      out.exitCode = CtlExit.INSUFFICIENT_PRIVILEGES;
+      return false;
+    }
+    if (kind === 'no-such-file') {
+      out.say(`${caller.serverUrl} no such file`);
+      out.exitCode = CtlExit.NOT_RUNNING;
+      return false;
+    }
+    throw error;
+  }
+}
+
+const asResults = (value: XmlRpcValue): ProcessResult[] => value as unknown as ProcessResult[];
+
+export function ctlStatus(caller: Caller, names: readonly string[]): Promise<CtlOutput> {
+  return command(async (out) => {
+    if (!(await upcheck(caller, out))) {
+      out.exitCode = StatusExit.UNKNOWN;
+      return;
+    }
+    const all = (await caller.call('supervisor.getAllProcessInfo')) as unknown as StatusRow[];
+    const result = statusOutput(all, names);
+    out.say(...result.lines);
+    out.exitCode = result.exitCode;
+  });
+}
+
+async function startNames(caller: Caller, out: Output, names: readonly string[]): Promise<void> {
+  if (names.includes('all')) {
+    for (const result of asResults(await caller.call('supervisor.startAllProcesses'))) {
+      out.say(startResultLine(result));
+      out.fault(result.status, Faults.ALREADY_STARTED);
+    }
+    return;
+  }
+  for (const name of names) {
+    const [group, process] = splitNamespec(name);
+    if (process === null) {
+      try {
+        for (const result of asResults(await caller.call('supervisor.startProcessGroup', [group]))) {
+          out.say(startResultLine(result));
+          out.fault(result.status, Faults.ALREADY_STARTED);
+        }
+      } catch (error) {
+        if (!isRpcFault(error) || error.code !== Faults.BAD_NAME) throw error;
+        out.say(`${group}: ERROR (no such group)`);
+        out.exitCode = CtlExit.INVALID_ARGS;
+      }
+      continue;
+    }
+    try {
+      await caller.call('supervisor.startProcess', [name]);
+      out.say(`${makeNamespec(group, process)}: started`);
+    } catch (error) {
+      if (!isRpcFault(error)) throw error;
+      out.say(startResultLine(faultResult(name, error.code, error.text)));
+      out.fault(error.code, Faults.ALREADY_STARTED);
+    }
+  }
+}
+
+async function stopNames(caller: Caller, out: Output, names: readonly string[]): Promise<void> {
+  if (names.includes('all')) {
+    for (const result of asResults(await caller.call('supervisor.stopAllProcesses'))) {
+      out.say(stopResultLine(result));
+      out.fault(result.status, Faults.NOT_RUNNING);
+    }
+    return;
+  }
+  for (const name of names) {
+    const [group, process] = splitNamespec(name);
+    if (process === null) {
+      try {
+        for (const result of asResults(await caller.call('supervisor.stopProcessGroup', [group]))) {
+          out.say(stopResultLine(result));
+          out.fault(result.status, Faults.NOT_RUNNING);
+        }
+      } catch (error) {
+        out.exitCode = CtlExit.GENERIC;
+        if (!isRpcFault(error) || error.code !== Faults.BAD_NAME) throw error;
+        out.say(`${group}: ERROR (no such group)`);
+      }
+      continue;
+    }
+    try {
+      await caller.call('supervisor.stopProcess', [name]);
+      out.say(`${makeNamespec(group, process)}: stopped`);
+    } catch (error) {
+      if (!isRpcFault(error)) throw error;
+      out.say(stopResultLine(faultResult(name, error.code, error.text)));
+      out.fault(error.code, Faults.NOT_RUNNING);
+    }
+  }
+}
+
+export function ctlStart(caller: Caller, names: readonly string[]): Promise<CtlOutput> {
+  return command(async (out) => {
+    if (!(await upcheck(caller, out))) return;
+    if (names.length === 0) {
+      out.say('Error: start requires a process name', ...HELP.start);
+      out.exitCode = CtlExit.INVALID_ARGS;
+      return;
+    }
+    await startNames(caller, out, names);
+  });
+}
+
+export function ctlStop(caller: Caller, names: readonly string[]): Promise<CtlOutput> {
+  return command(async (out) => {
+    if (!(await upcheck(caller, out))) return;
+    if (names.length === 0) {
+      out.say('Error: stop requires a process name', ...HELP.stop);
+      out.exitCode = CtlExit.GENERIC;
+      return;
+    }
+    await stopNames(caller, out, names);
+  });
+}
+
+/** A stop, then a start: not atomic, as in supervisorctl. */
+export function ctlRestart(caller: Caller, names: readonly string[]): Promise<CtlOutput> {
+  return command(async (out) => {
+    if (!(await upcheck(caller, out))) return;
+    if (names.length === 0) {
+      out.say('Error: restart requires a process name', ...HELP.restart);
+      out.exitCode = CtlExit.GENERIC;
+      return;
+    }
+    await stopNames(caller, out, names);
+    await startNames(caller, out, names);
+  });
+}
+
+export function ctlSignal(caller: Caller, signal: string | undefined, names: readonly string[]): Promise<CtlOutput> {
+  return command(async (out) => {
+    if (!(await upcheck(caller, out))) return;
+    if (!signal || names.length === 0) {
+      out.say('Error: signal requires a signal name and a process name', ...HELP.signal);
+      out.exitCode = CtlExit.GENERIC;
+      return;
+    }
+    const report = (results: ProcessResult[]): void => {
+      for (const result of results) {
+        out.say(signalResultLine(result));
+        out.fault(result.status);
+      }
+    };
+    if (names.includes('all')) return report(asResults(await caller.call('supervisor.signalAllProcesses', [signal])));
+    for (const name of names) {
+      const [group, process] = splitNamespec(name);
+      if (process === null) {
+        try {
+          report(asResults(await caller.call('supervisor.signalProcessGroup', [group, signal])));
+        } catch (error) {
+          if (!isRpcFault(error) || error.code !== Faults.BAD_NAME) throw error;
+          out.say(`${group}: ERROR (no such group)`);
+          out.exitCode = CtlExit.GENERIC;
+        }
+        continue;
+      }
+      try {
+        await caller.call('supervisor.signalProcess', [name, signal]);
+        out.say(`${makeNamespec(group, process)}: signalled`);
+      } catch (error) {
+        if (!isRpcFault(error)) throw error;
+        out.say(signalResultLine(faultResult(name, error.code, error.text)));
+        out.fault(error.code);
+      }
+    }
+  });
+}
+
+/** `pid` (the supervisor's), `pid all`, or `pid NAME...` (exit 7 for a process without one). */
+export function ctlPid(caller: Caller, names: readonly string[]): Promise<CtlOutput> {
+  return command(async (out) => {
+    if (!(await upcheck(caller, out))) return;
+    if (names.length === 0) return out.say(String(await caller.call('supervisor.getPID')));
+    if (names.includes('all')) {
+      for (const info of (await caller.call('supervisor.getAllProcessInfo')) as Array<{ pid: number }>) out.say(String(info.pid));
+      return;
+    }
+    for (const name of names) {
+      try {
+        const { pid } = (await caller.call('supervisor.getProcessInfo', [name])) as { pid: number };
+        out.say(String(pid));
+        if (pid === 0) out.exitCode = CtlExit.NOT_RUNNING;
+      } catch (error) {
+        out.exitCode = CtlExit.GENERIC;
+        if (!isRpcFault(error) || error.code !== Faults.BAD_NAME) throw error;
+        out.say(`No such process ${name}`);
+      }
+    }
+  });
+}
+
+export function ctlAvail(caller: Caller): Promise<CtlOutput> {
+  return command(async (out) => {
+    try {
+      for (const row of (await caller.call('supervisor.getAllConfigInfo')) as unknown as AvailRow[]) out.say(formatAvailLine(row));
+    } catch (error) {
+      out.exitCode = CtlExit.GENERIC;
+      if (!isRpcFault(error) || error.code !== Faults.SHUTDOWN_STATE) throw error;
+      out.say('ERROR: supervisor shutting down');
+    }
+  });
+}
+
+async function reloadConfig(caller: Caller): Promise<ConfigChanges> {
+  const [changes] = (await caller.call('supervisor.reloadConfig')) as unknown as [ConfigChanges];
+  return changes;
+}
+
+export function ctlReread(caller: Caller): Promise<CtlOutput> {
+  return command(async (out) => {
+    try {
+      out.say(...formatChanges(await reloadConfig(caller)));
+    } catch (error) {
+      out.exitCode = CtlExit.GENERIC;
+      if (isRpcFault(error) && error.code === Faults.SHUTDOWN_STATE) out.say('ERROR: supervisor shutting down');
+      else if (isRpcFault(error) && error.code === Faults.CANT_REREAD) out.say(`ERROR: ${error.text}`);
+      else throw error;
+    }
+  });
+}
+
+/**
+ * supervisorctl's `update [GROUP...]`: removed groups are stopped and
+ * removed, changed ones stopped, removed and added again (so the whole
+ * group restarts), added ones added.
+ */
+export function ctlUpdate(caller: Caller, groups: readonly string[]): Promise<CtlOutput> {
+  return command(async (out) => {
+    let added: string[];
+    let changed: string[];
+    let removed: string[];
+    try {
+      [added, changed, removed] = await reloadConfig(caller);
+    } catch (error) {
+      out.exitCode = CtlExit.GENERIC;
+      if (!isRpcFault(error) || error.code !== Faults.SHUTDOWN_STATE) throw error;
+      return out.say('ERROR: already shutting down');
+    }
+    const wanted = new Set(groups.includes('all') ? [] : groups);
+    if (wanted.size) {
+      const known = new Set(((await caller.call('supervisor.getAllProcessInfo')) as Array<{ group: string }>).map((info) => info.group));
+      for (const name of added) known.add(name);
+      for (const name of wanted) {
+        if (known.has(name)) continue;
+        out.say(`ERROR: no such group: ${name}`);
+        out.exitCode = CtlExit.GENERIC;
+      }
+    }
+    const chosen = (name: string): boolean => wanted.size === 0 || wanted.has(name);
+    for (const name of removed.filter(chosen)) {
+      const results = asResults(await caller.call('supervisor.stopProcessGroup', [name]));
+      out.say(`${name}: stopped`);
+      if (results.some((r) => r.status === Faults.FAILED)) {
+        out.say(`${name}: has problems; not removing`);
+        out.exitCode = CtlExit.GENERIC;
+        continue;
+      }
+      await caller.call('supervisor.removeProcessGroup', [name]);
+      out.say(`${name}: removed process group`);
+    }
+    for (const name of changed.filter(chosen)) {
+      await caller.call('supervisor.stopProcessGroup', [name]);
+      out.say(`${name}: stopped`);
+      await caller.call('supervisor.removeProcessGroup', [name]);
+      await caller.call('supervisor.addProcessGroup', [name]);
+      out.say(`${name}: updated process group`);
+    }
+    for (const name of added.filter(chosen)) {
+      await caller.call('supervisor.addProcessGroup', [name]);
+      out.say(`${name}: added process group`);
+    }
+  });
+}
+
+export function ctlClear(caller: Caller, names: readonly string[]): Promise<CtlOutput> {
+  return command(async (out) => {
+    if (!(await upcheck(caller, out))) return;
+    if (names.length === 0) {
+      out.say('Error: clear requires a process name', ...HELP.clear);
+      out.exitCode = CtlExit.GENERIC;
+      return;
+    }
+    if (names.includes('all')) {
+      for (const result of asResults(await caller.call('supervisor.clearAllProcessLogs'))) {
+        out.say(clearResultLine(result));
+        out.fault(result.status);
+      }
+      return;
+    }
+    for (const name of names) {
+      try {
+        await caller.call('supervisor.clearProcessLogs', [name]);
+        const [group, process] = splitNamespec(name);
+        out.say(`${makeNamespec(group, process ?? group)}: cleared`);
+      } catch (error) {
+        if (!isRpcFault(error)) throw error;
+        out.say(clearResultLine(faultResult(name, error.code, error.text)));
+        out.fault(error.code);
+      }
+    }
+  });
+}
+
+export function ctlVersion(caller: Caller): Promise<CtlOutput> {
+  return command(async (out) => {
+    if (!(await upcheck(caller, out))) return;
+    out.say(String(await caller.call('supervisor.getSupervisorVersion')));
+  });
+}
+
+/** `tail [-BYTES] NAME [stdout|stderr]`: the last BYTES (1600) bytes, printed with one more newline. */
+export function ctlTail(caller: Caller, name: string, channel: 'stdout' | 'stderr' = 'stdout', bytes = 1600): Promise<CtlOutput> {
+  return command(async (out) => {
+    if (!(await upcheck(caller, out))) return;
+    try {
+      const method = channel === 'stdout' ? 'supervisor.readProcessStdoutLog' : 'supervisor.readProcessStderrLog';
+      out.say(String(await caller.call(method, [name, -bytes, 0])));
+    } catch (error) {
+      out.exitCode = CtlExit.GENERIC;
+      if (!isRpcFault(error)) throw error;
+      if (error.code === Faults.NO_FILE) out.say(`${name}: ERROR (no log file)`);
+      else if (error.code === Faults.FAILED) out.say(`${name}: ERROR (unknown error reading log)`);
+      else if (error.code === Faults.BAD_NAME) out.say(`${name}: ERROR (no such process name)`);
+      else throw error;
+    }
+  });
+}
+
+export function ctlShutdown(caller: Caller): Promise<CtlOutput> {
+  return command(async (out) => {
+    try {
+      await caller.call('supervisor.shutdown');
+      out.say('Shut down');
+    } catch (error) {
+      const kind = (error as TransportFailure)?.kind;
+      if (isRpcFault(error) && error.code === Faults.SHUTDOWN_STATE) return out.say('ERROR: already shutting down');
+      if (kind === 'refused' || kind === 'no-such-file') {
+        out.exitCode = CtlExit.GENERIC;
+        return out.say(`ERROR: ${caller.serverUrl} ${kind === 'refused' ? 'refused connection' : 'no such file'} (already shut down?)`);
+      }
+      throw error;
+    }
+  });
+}

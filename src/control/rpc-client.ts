@@ -1,0 +1,104 @@
+/**
+ * A small XML-RPC client for tdaemon's own verbs, over the supervisor's unix
+ * socket (`unix:///path`) or TCP (`http://host:port`), with keep-alive and
+ * basic auth. Faults come back as RpcFault; transport trouble as
+ * RpcTransportError with a kind the verbs map to supervisorctl's messages.
+ */
+import http = require('node:http');
+import { RpcFault } from './protocol';
+import { decodeMethodResponse, encodeMethodCall, type XmlRpcValue } from './xmlrpc';
+
+export type TransportKind = 'refused' | 'no-such-file' | 'http-status' | 'bad-response' | 'timeout' | 'other';
+
+export class RpcTransportError extends Error {
+  constructor(
+    readonly kind: TransportKind,
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'RpcTransportError';
+  }
+}
+
+export interface RpcClientOptions {
+  /** `unix:///abs/path` or `http://host:port` (supervisorctl's serverurl). */
+  serverUrl: string;
+  username?: string;
+  password?: string;
+  /** Per call; 0 waits forever (start waits as long as startsecs). */
+  timeoutMs?: number;
+  /** Largest response accepted. */
+  maxResponseBytes?: number;
+}
+
+export interface RpcClient {
+  call(methodName: string, params?: readonly XmlRpcValue[]): Promise<XmlRpcValue>;
+  close(): void;
+}
+
+/** Where a serverurl points: a socket path, or host and port. */
+export function parseServerUrl(serverUrl: string): { socketPath: string } | { host: string; port: number } {
+  if (serverUrl.startsWith('unix://')) return { socketPath: serverUrl.slice('unix://'.length) };
+  if (serverUrl.startsWith('http://')) {
+    const url = new URL(serverUrl);
+    return { host: url.hostname.replace(/^\[|\]$/g, ''), port: url.port ? Number(url.port) : 80 };
+  }
+  throw new RpcTransportError('other', `Unknown protocol for serverurl ${serverUrl}`);
+}
+
+export function createRpcClient(options: RpcClientOptions): RpcClient {
+  const target = parseServerUrl(options.serverUrl);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const maxResponse = options.maxResponseBytes ?? 64 * 1024 * 1024;
+  const headers: Record<string, string> = { 'Content-Type': 'text/xml', Accept: 'text/xml' };
+  if (options.username !== undefined && options.password !== undefined) {
+    headers.Authorization = `Basic ${Buffer.from(`${options.username}:${options.password}`).toString('base64')}`;
+  }
+
+  const call = (methodName: string, params: readonly XmlRpcValue[] = []): Promise<XmlRpcValue> =>
+    new Promise((resolve, reject) => {
+      const body = Buffer.from(encodeMethodCall(methodName, params), 'utf8');
+      const where = 'socketPath' in target ? { socketPath: target.socketPath, host: 'localhost' } : { host: target.host, port: target.port };
+      const req = http.request({ ...where, agent, method: 'POST', path: '/RPC2', headers: { ...headers, 'Content-Length': String(body.length) } }, (res) => {
+        if (res.statusCode !== 200) {
+          res.resume();
+          reject(new RpcTransportError('http-status', `${options.serverUrl}: ${res.statusCode} ${res.statusMessage}`, res.statusCode));
+          return;
+        }
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > maxResponse) {
+            req.destroy(new RpcTransportError('bad-response', 'response too large'));
+            return;
+          }
+          chunks.push(chunk);
+        });
+        res.on('end', () => {
+          const decoded = decodeMethodResponse(Buffer.concat(chunks));
+          if (!decoded.ok) return reject(new RpcTransportError('bad-response', `bad response: ${decoded.error}`));
+          const response = decoded.value;
+          if (response.kind === 'fault') reject(new RpcFault(response.faultCode, undefined, response.faultString));
+          else resolve(response.value);
+        });
+        res.on('error', (error) => reject(transportError(error, options.serverUrl)));
+      });
+      if (options.timeoutMs) {
+        req.setTimeout(options.timeoutMs, () => req.destroy(new RpcTransportError('timeout', `${options.serverUrl}: no answer in ${options.timeoutMs} ms`)));
+      }
+      req.on('error', (error) => reject(transportError(error, options.serverUrl)));
+      req.end(body);
+    });
+
+  return { call, close: () => agent.destroy() };
+}
+
+function transportError(error: Error, serverUrl: string): RpcTransportError {
+  if (error instanceof RpcTransportError) return error;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ECONNREFUSED') return new RpcTransportError('refused', `${serverUrl} refused connection`);
+  if (code === 'ENOENT') return new RpcTransportError('no-such-file', `${serverUrl} no such file`);
+  return new RpcTransportError('other', `${serverUrl}: ${error.message}`);
+}
