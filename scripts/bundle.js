@@ -10,6 +10,8 @@ const entries = {
   tdaemon: 'src/cli/tdaemon.ts',
   'tdaemon-watchdog': 'src/cli/tdaemon-watchdog.ts',
   'tdaemon-help': 'src/cli/tdaemon-help.ts',
+  'tdaemon-ctl': 'src/cli/tdaemon-ctl.ts',
+  'tdaemon-supervisor': 'src/cli/tdaemon-supervisor.ts',
 };
 
 // proper-lockfile's own signal-exit (version 3) becomes the version 4 that

@@ -15,6 +15,11 @@ export async function showLogs(paths: DaemonPaths, lines: number, follow: boolea
   const state = readState(paths.statefile);
   const log = state.kind === 'ok' ? state.record.log : paths.defaultLog;
   if (!fs.existsSync(log)) throw new DaemonError('FAILED', `${paths.name}: no log at ${log}`);
+  await showLogFile(log, lines, follow, write);
+}
+
+/** The last LINES lines of the log file LOG to WRITE, then what is added to it, if asked. */
+export async function showLogFile(log: string, lines: number, follow: boolean, write: Sink): Promise<void> {
   let offset = 0;
   try {
     offset = fs.statSync(log).size;

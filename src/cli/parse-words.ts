@@ -24,7 +24,12 @@ export type Words = Record<string, unknown> & { operands: string[] };
 /** A problem with the command line, said in one line. */
 export class UsageProblem extends Error {}
 
-export function parseWords(words: string[], options: Record<string, Options>): Words {
+/**
+ * Parses WORDS. Options end at the first operand (a daemon's command is
+ * passed on untouched), unless INTERLEAVED: supervisor verbs take names,
+ * and options may follow them (`logs web -n 5`).
+ */
+export function parseWords(words: string[], options: Record<string, Options>, interleaved = false): Words {
   const string: string[] = [];
   const boolean: string[] = [];
   const alias: Record<string, string[]> = {};
@@ -32,14 +37,14 @@ export function parseWords(words: string[], options: Record<string, Options>): W
     (spec.type === 'boolean' ? boolean : string).push(name);
     if (spec.alias !== undefined) alias[name] = many(spec.alias);
   }
-  const { argv, error } = parseArguments.detailed(splitShortOptions(words, options), { string, boolean, alias, configuration: CONFIGURATION });
+  const { argv, error } = parseArguments.detailed(splitShortOptions(words, options), { string, boolean, alias, configuration: interleaved ? { ...CONFIGURATION, 'halt-at-non-option': false } : CONFIGURATION });
   if (error) throw new UsageProblem(error.message);
   const known = new Set(['_', '--', ...Object.keys(options), ...Object.values(alias).flat()]);
   const unknown = Object.keys(argv).find((key) => !known.has(key));
   if (unknown !== undefined) throw new UsageProblem(`unrecognized option '${dashes(unknown)}'`);
 
-  const operands = [...((argv['--'] as string[] | undefined) ?? []), ...argv._.map(String)];
-  const optionWords = words.slice(0, words.length - operands.length);
+  const operands = [...argv._.map(String), ...((argv['--'] as string[] | undefined) ?? [])];
+  const optionWords = interleaved ? words : words.slice(0, words.length - operands.length);
   for (const name of string) {
     if (argv[name] !== undefined && many(argv[name]).some((value) => value === '')) {
       throw new UsageProblem(`option '${typedName(optionWords, name, alias[name] ?? [])}' requires an argument`);

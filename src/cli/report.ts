@@ -30,9 +30,10 @@ export function complain(line: string): void {
 
 /** Prints ERROR as one line and returns its exit status; an unexpected error also shows its stack. */
 export function reportError(error: unknown): number {
-  if (error instanceof DaemonError) {
+  // By name and code, not instanceof: supervisor mode's bundles carry their own copy of the class.
+  if (error instanceof DaemonError || (error instanceof Error && error.name === 'DaemonError' && (error as DaemonError).code in EXIT_FOR)) {
     complain(error.message);
-    return EXIT_FOR[error.code];
+    return EXIT_FOR[(error as DaemonError).code];
   }
   if (error instanceof CliError) {
     complain(error.message);

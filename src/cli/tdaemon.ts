@@ -12,11 +12,16 @@ import { parseWords, UsageProblem, type Words } from './parse-words';
 import { reportError } from './report';
 
 const MAIN_USAGE = `Usage: tdaemon [--pidfile FILE | --name NAME] VERB [OPTION]... [[--] COMMAND [ARG]...]
+       tdaemon -c FILE VERB [NAME]...
 
 Run COMMAND as a daemon and control it: start, stop, restart, status, reload, logs.
+With -c, run and control every program of a supervisord config FILE.
 
 Verbs:
-${COMMANDS.map((verb) => `  ${verb.name.padEnd(8)} ${verb.describe}`).join('\n')}
+${COMMANDS.filter((verb) => verb.mode !== 'supervisor').map((verb) => `  ${verb.name.padEnd(9)} ${verb.describe}`).join('\n')}
+
+Verbs with -c FILE:
+${COMMANDS.filter((verb) => verb.mode !== 'daemon').map((verb) => `  ${verb.name.padEnd(9)} ${verb.describe}`).join('\n')}
 
 'tdaemon VERB --help' lists a verb's options. Options may stand before or after the verb.`;
 
@@ -35,9 +40,9 @@ const MAIN_OPTIONS: Record<string, Options> = {
   version: { type: 'boolean', describe: 'show the version and exit' },
 };
 
-function parse(words: string[], options: Record<string, Options>): Words {
+function parse(words: string[], options: Record<string, Options>, interleaved = false): Words {
   try {
-    return parseWords(words, options);
+    return parseWords(words, options, interleaved);
   } catch (error) {
     if (error instanceof UsageProblem) throw new DaemonError('USAGE', `${error.message}; try 'tdaemon --help'`);
     throw error;
@@ -66,7 +71,7 @@ async function main(argv: string[]): Promise<number> {
   const verb = findVerb(verbName, configGiven !== undefined);
 
   const verbOptions = { ...IDENTITY_OPTIONS, ...verb.options, help: MAIN_OPTIONS.help };
-  const afterVerb = parse(rest, verbOptions);
+  const afterVerb = parse(rest, verbOptions, verb.mode === 'supervisor');
   if (afterVerb.help) return printHelp(`Usage: ${verb.usage}\n\n${capitalize(verb.describe)}.`, verbOptions);
   const second = mergeOptionsBeforeVerb(first, afterVerb, verb);
   const command = second.operands;

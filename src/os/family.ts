@@ -27,6 +27,8 @@ export function sessionMembers(sid: number, leaderStartTicks: string, all: ProcS
  */
 export interface Family {
   session?: { sid: number; leaderStartTicks: string };
+  /** One process by pid and start time (a stop that must reach the main process alone). */
+  process?: { pid: number; startTicks: string };
   tag?: { pidfile: string; sinceTicks: string };
   spare?: readonly number[];
 }
@@ -34,6 +36,8 @@ export interface Family {
 export interface Member extends ProcStat {
   /** A member of the session itself, not one that left it. */
   inSession: boolean;
+  /** Signalled by itself, never through its process group (Family.process). */
+  alone?: boolean;
 }
 
 export function familyMembers(family: Family): Member[] {
@@ -45,6 +49,10 @@ export function familyMembers(family: Family): Member[] {
     for (const p of sessionMembers(session.sid, session.leaderStartTicks, all)) {
       if (!spared.has(p.pid)) members.push({ ...p, inSession: true });
     }
+  }
+  if (family.process && !spared.has(family.process.pid)) {
+    const p = all.find((q) => q.pid === family.process!.pid && q.startTicks === family.process!.startTicks);
+    if (p && !members.some((m) => m.pid === p.pid)) members.push({ ...p, inSession: false, alone: true });
   }
   if (tag) {
     const floor = Number(tag.sinceTicks);
@@ -68,7 +76,7 @@ export function familyMembers(family: Family): Member[] {
  */
 export function signalFamily(family: Family, ...signals: NodeJS.Signals[]): Member[] {
   const members = familyMembers(family);
-  const groups = new Set(members.filter((m) => m.inSession || m.pgrp === m.pid).map((m) => m.pgrp));
+  const groups = new Set(members.filter((m) => !m.alone && (m.inSession || m.pgrp === m.pid)).map((m) => m.pgrp));
   for (const pid of sparedPids(family)) {
     const pgrp = readProcStat(pid)?.pgrp;
     if (pgrp !== undefined) groups.delete(pgrp);

@@ -20,6 +20,14 @@ export interface ReadyShellOptions {
   env?: NodeJS.ProcessEnv;
   uid?: number;
   gid?: number;
+  /** The command's umask; inherited when absent. */
+  umask?: number;
+  /**
+   * Keep the next run's shell ready (a fast respawn, one waiting sh per
+   * program). A supervisor of many programs does without: each launch then
+   * spawns its shell first.
+   */
+  keepReady?: boolean;
   /** Where the command's stdout and stderr go: descriptors of this process. */
   stdout: number;
   stderr: number;
@@ -51,7 +59,9 @@ export class ReadyShellSpawner {
     if (child === null || child.pid === undefined) return { error: `cannot start ${this.options.command[0]}` };
     this.launched.add(child);
     (child.stdio[3] as Writable | null)?.end('\n');
-    if (this.prepareTimer === null) this.prepareTimer = setTimeout(() => this.prepare(), PREPARE_DELAY_MS);
+    if (this.options.keepReady !== false && this.prepareTimer === null) {
+      this.prepareTimer = setTimeout(() => this.prepare(), PREPARE_DELAY_MS);
+    }
     // The shell execs the command in place: its pid and start time are the command's.
     return { pid: child.pid, startTicks: readProcStat(child.pid)?.startTicks ?? '' };
   }
@@ -80,8 +90,10 @@ export class ReadyShellSpawner {
   }
 
   private spawnShell(): ChildProcess | null {
-    const { command, cwd, env, uid, gid, stdout, stderr } = this.options;
+    const { command, cwd, env, uid, gid, stdout, stderr, umask } = this.options;
     let child: ChildProcess;
+    // Node has no umask option for spawn: a child inherits the umask at fork.
+    const previousUmask = umask === undefined ? null : process.umask(umask);
     try {
       child = spawn(SHELL, ['-c', READY_SCRIPT, 'sh', ...command], {
         cwd,
@@ -94,6 +106,8 @@ export class ReadyShellSpawner {
     } catch (error) {
       this.options.onError(`cannot start ${command[0]}: ${(error as Error).message}`);
       return null;
+    } finally {
+      if (previousUmask !== null) process.umask(previousUmask);
     }
     (child.stdio[3] as Writable).on('error', () => {}); // it may be gone before its go
     child.once('error', (error) => this.options.onError(`cannot start ${command[0]}: ${error.message}`));

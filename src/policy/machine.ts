@@ -70,6 +70,12 @@ export interface UnitStatus {
 export interface UnitRules {
   startMs: number;
   startRetries: number;
+  /**
+   * supervisor's autorestart, judged before the respawn policy: 'false'
+   * never restarts a run that reached RUNNING, 'unexpected' not after an
+   * exit status listed in exitcodes. Absent: the respawn policy alone.
+   */
+  autorestart?: { mode: 'true' | 'false' | 'unexpected'; exitcodes: readonly number[] };
   respawn: RespawnPolicy;
   stopSignal: string;
   stopTimeoutMs: number;
@@ -242,8 +248,15 @@ function failStart(u: UnitStatus, at: number, r: UnitRules, fx: UnitEffect[]): v
   backOff(u, at, u.startFailures * 1000, fx);
 }
 
-/** A death after the start phase: the respawn policy decides. */
+/** A death after the start phase: autorestart, then the respawn policy, decide. */
 function judgeDeath(u: UnitStatus, exit: LastExit, r: UnitRules, fx: UnitEffect[]): void {
+  const expected = r.autorestart ? expectedExit(r.autorestart, exit) : null;
+  if (expected !== null) {
+    u.state = 'exited';
+    u.reason = expected;
+    fx.push({ type: 'log', event: { kind: 'not-restarting', reason: expected } }, { type: 'persist' });
+    return;
+  }
   const decision = decideRestart(r.respawn, u.history, { code: exit.code, signal: exit.signal, uptimeMs: exit.uptimeMs, at: exit.at });
   u.history = decision.history;
   switch (decision.action) {
@@ -263,6 +276,14 @@ function judgeDeath(u: UnitStatus, exit: LastExit, r: UnitRules, fx: UnitEffect[
       fx.push({ type: 'log', event: { kind: 'giving-up', reason: decision.reason } }, { type: 'persist' });
       return;
   }
+}
+
+/** Why autorestart says not to restart this exit, or null when it says to. */
+function expectedExit(rule: NonNullable<UnitRules['autorestart']>, exit: LastExit): string | null {
+  if (rule.mode === 'false') return 'autorestart is false';
+  const listed = exit.signal === null && exit.code !== null && rule.exitcodes.includes(exit.code);
+  if (rule.mode === 'unexpected' && listed) return `exit status ${exit.code} is expected (exitcodes)`;
+  return null;
 }
 
 function backOff(u: UnitStatus, at: number, delayMs: number, fx: UnitEffect[]): void {

@@ -9,6 +9,8 @@ export interface RealDepsOptions {
   familyOf(run: Run | null, spare: readonly number[]): Family;
   log(event: UnitLogEvent): void;
   persist(status: UnitStatus): void;
+  /** Asked before each launch: a reason the program cannot be started (its command is gone), or null. */
+  precheck?(): string | null;
 }
 
 /** A unit's dependencies on the real machine: timers, /proc, kill(2) and a ready-shell spawner. */
@@ -18,7 +20,10 @@ export function realUnitDeps(options: RealDepsOptions): UnitDeps {
     now: () => Date.now(),
     setTimer: (ms, fire) => setTimeout(fire, ms),
     clearTimer: (handle) => clearTimeout(handle as NodeJS.Timeout),
-    launch: () => spawner.launch(),
+    launch: () => {
+      const problem = options.precheck?.() ?? null;
+      return problem === null ? spawner.launch() : { error: problem };
+    },
     signalFamily: (run, signals, spare) => {
       signalFamily(familyOf(run, spare), ...(signals as NodeJS.Signals[]));
     },

@@ -329,3 +329,30 @@ describe('the supervision machine, row by row', () => {
     assert.equal(b.status.startFailures, 0);
   });
 });
+
+describe("supervisor's autorestart before the respawn policy", () => {
+  const rules = (mode: 'true' | 'false' | 'unexpected'): UnitRules => ({ ...SUPERVISED, autorestart: { mode, exitcodes: [0, 2] } });
+  const table: Array<[mode: 'true' | 'false' | 'unexpected', code: number | null, signal: string | null, state: string]> = [
+    ['true', 0, null, 'starting'],
+    ['false', 1, null, 'exited'],
+    ['unexpected', 2, null, 'exited'],
+    ['unexpected', 0, null, 'exited'],
+    ['unexpected', 1, null, 'starting'],
+    ['unexpected', null, 'SIGKILL', 'starting'],
+  ];
+  for (const [mode, code, signal, state] of table) {
+    it(`autorestart=${mode}, ${signal ?? `exit ${code}`} after RUNNING: ${state}`, () => {
+      const b = new Bench(rules(mode));
+      b.up();
+      b.advance(1000).timer();
+      b.advance(60_000).exit(code, signal);
+      assert.equal(b.status.state, state);
+    });
+  }
+  it('a death before startsecs backs off whatever autorestart says', () => {
+    const b = new Bench(rules('false'));
+    b.up();
+    b.advance(10).exit(0);
+    assert.equal(b.status.state, 'backoff');
+  });
+});

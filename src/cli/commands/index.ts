@@ -5,6 +5,15 @@ import { restartCommand } from './restart';
 import { startCommand } from './start';
 import { statusCommand } from './status';
 import { stopCommand } from './stop';
+import { SUPERVISOR_COMMANDS } from './supervisor';
 
 /** Every verb, in the order --help lists them. A new verb is one module and one line here. */
-export const COMMANDS: readonly Command[] = [startCommand, stopCommand, restartCommand, statusCommand, reloadCommand, logsCommand];
+export const COMMANDS: readonly Command[] = [
+  startCommand,
+  stopCommand,
+  restartCommand,
+  statusCommand,
+  reloadCommand,
+  logsCommand,
+  ...SUPERVISOR_COMMANDS,
+];

@@ -1,0 +1,71 @@
+import crypto = require('node:crypto');
+import path = require('node:path');
+import { ConfigError, loadConfig, POLICY_DEFAULTS, type LoadedConfig, type SupervisorConfig } from '../../config';
+import { DaemonError } from '../../model/errors';
+import { runtimeDirectory } from '../../os/paths';
+import { lookupGroup, lookupUser } from '../../os/users';
+import { DEFAULTS } from '../../policy/defaults';
+import { nodeConfigDeps } from '../config-deps';
+
+/** Reads a config file as the supervisor runs it; a bad file is one DaemonError naming file, line, key and value. */
+export function readConfig(file: string): LoadedConfig {
+  const deps = nodeConfigDeps({
+    lookupUser: (name) => {
+      try {
+        return lookupUser(name);
+      } catch {
+        return undefined;
+      }
+    },
+    lookupGroup: (name) => {
+      try {
+        return { name, gid: lookupGroup(name) };
+      } catch {
+        return undefined;
+      }
+    },
+  });
+  const r = DEFAULTS.respawn;
+  const policyDefaults = {
+    ...POLICY_DEFAULTS,
+    minUptimeSecs: r.minUptimeMs / 1000,
+    backoffMaxSecs: r.backoffMaxMs / 1000,
+    crashLimit: r.maxRestarts,
+    crashWindowSecs: r.restartWindowMs / 1000,
+  };
+  try {
+    return loadConfig(file, deps, { policyDefaults });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      const code = error.exitCode === 6 ? 'NOT_CONFIGURED' : error.exitCode === 4 ? 'PRIVILEGE' : 'CONFIG';
+      throw new DaemonError(code, error.message, { cause: error });
+    }
+    throw error;
+  }
+}
+
+/** Where a supervisor of this config keeps its socket, pidfile and log. */
+export interface SupervisorFiles {
+  socket: string;
+  pidfile: string;
+  logfile: string;
+  /** What tdaemon's own verbs connect to: a unix:// [supervisorctl] serverurl, else the socket. */
+  serverUrl: string;
+}
+
+/**
+ * The config's own paths where it gives them; for a file without them (a
+ * bare [program:x] file) a place in tdaemon's runtime directory named after
+ * the config's path, so two configs never share a socket.
+ */
+export function supervisorFiles(config: SupervisorConfig, env: NodeJS.ProcessEnv = process.env): SupervisorFiles {
+  const base = path.join(runtimeDirectory(env), `supervisor-${crypto.createHash('sha256').update(config.file).digest('hex').slice(0, 12)}`);
+  const socket = config.unixHttpServer?.file ?? `${base}.sock`;
+  const settings = config.supervisord;
+  const pidfile = config.hasSupervisordSection && settings.explicit.includes('pidfile') ? settings.pidfile : `${base}.pid`;
+  const logfile = config.hasSupervisordSection && settings.explicit.includes('logfile') ? settings.logfile : `${base}.log`;
+  // As supervisorctl reads it; TCP is not served yet, so an http:// URL falls back to the socket.
+  const configured = config.supervisorctl?.serverurl ?? '';
+  const serverUrl = configured.startsWith('unix://') ? configured : `unix://${socket}`;
+  return { socket, pidfile, logfile, serverUrl };
+}

@@ -1,0 +1,218 @@
+import fs = require('node:fs');
+import path = require('node:path');
+import { writeFileAtomic, removeIfHolds } from '../../common/atomic-file';
+import { readProcStat } from '../../common/proc';
+import { diffGroups, formatProblem, type GroupSpec, type ProcessSpec, type SupervisorConfig } from '../../config';
+import { createFileLogReader } from '../../control/log-files';
+import { Faults, RpcFault, type ConfigChanges } from '../../control/protocol';
+import { startRpcServer, type RpcServer } from '../../control/rpc-server';
+import { DaemonError } from '../../model/errors';
+import { PIDFILE_VARIABLE } from '../../os/tag';
+import { isSettled } from '../../policy/machine';
+import { Host } from '../../supervise/host';
+import { createBackend } from './backend';
+import { readConfig, supervisorFiles, type SupervisorFiles } from './load';
+import { openProcessLogs } from './logs';
+import { SupervisedProcess } from './process';
+import { ProcessTable } from './table';
+
+/**
+ * The supervisor of `tdaemon -c FILE supervise`: a host with one unit of the
+ * engine per process of the config file, and supervisor's XML-RPC on a unix
+ * socket. It runs in the foreground; SIGTERM or SIGINT (or shutdown) stops
+ * every program by its stop rules, then the supervisor, with status 0.
+ */
+export class Supervisor {
+  readonly table = new ProcessTable();
+  private server: RpcServer | null = null;
+  private stopping = false;
+  private pending: SupervisorConfig | null = null;
+  private readonly startedTicks = readProcStat(process.pid)?.startTicks ?? '0';
+
+  constructor(
+    private config: SupervisorConfig,
+    readonly files: SupervisorFiles,
+    private readonly host: Host,
+  ) {}
+
+  /** Builds every process, serves the socket, then starts the autostart programs in priority order. */
+  async run(): Promise<void> {
+    for (const group of this.config.groups) this.addGroupProcesses(group);
+    this.server = await startRpcServer({
+      backend: createBackend({
+        table: this.table,
+        identifier: this.config.supervisord.identifier,
+        shuttingDown: () => this.stopping,
+        shutdown: () => void this.shutdown('shutdown requested'),
+        reread: () => this.reread(),
+        addGroup: (group) => this.addGroup(group),
+        removeGroup: (group) => this.removeGroup(group),
+        mainLogFile: () => this.files.logfile,
+      }),
+      socketPath: this.files.socket,
+      chmod: this.config.unixHttpServer?.chmod ?? 0o700,
+      chown: this.config.unixHttpServer?.chown ?? undefined,
+      logs: createFileLogReader(),
+      onError: (error) => this.host.log(`control: ${(error as Error)?.message ?? String(error)}`),
+    });
+    this.host.log(`supervisor ${process.pid} serving ${this.files.socket} for ${this.config.file}`);
+    await this.startAll(this.table.byPriority().filter((p) => p.spec.autostart));
+  }
+
+  /**
+   * Starts PROCESSES in priority order. With tdaemon_wait_priority, a
+   * priority waits until every program before it is RUNNING (or has failed).
+   */
+  private async startAll(processes: SupervisedProcess[]): Promise<void> {
+    let previous: SupervisedProcess[] = [];
+    for (const process of processes) {
+      if (this.stopping) return;
+      if (process.spec.tdaemon.waitPriority) {
+        const earlier = previous.filter((p) => p.spec.priority < process.spec.priority);
+        await Promise.all(earlier.map((p) => p.waitFor((s) => s.state === 'running' || isSettled(s))));
+      }
+      process.start();
+      previous = [...previous, process];
+    }
+  }
+
+  private addGroupProcesses(group: GroupSpec): SupervisedProcess[] {
+    const settings = this.config.supervisord;
+    return group.processes.map((spec) => {
+      const process = new SupervisedProcess({
+        spec,
+        env: this.environmentFor(spec),
+        logs: openProcessLogs(spec, settings.childlogdir, settings.identifier),
+        tagFamily: () => ({ tag: { pidfile: this.tagOf(spec), sinceTicks: this.startedTicks } }),
+        log: (line) => this.host.log(line),
+        onChange: (p) => this.afterChange(p),
+      });
+      this.table.add(group.name, group.priority, process);
+      return process;
+    });
+  }
+
+  /** What leaves a program's session keeps this in its environment: a stop finds it by the tag. */
+  private tagOf(spec: ProcessSpec): string {
+    return `${this.files.pidfile}:${spec.namespec}`;
+  }
+
+  /**
+   * The supervisor's environment, the config's (environment= of
+   * [supervisord] and the program), supervisor's own variables, and the
+   * tag. user= also sets HOME, USER and LOGNAME, as a login would.
+   */
+  private environmentFor(spec: ProcessSpec): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      SUPERVISOR_ENABLED: '1',
+      SUPERVISOR_SERVER_URL: this.files.serverUrl,
+      SUPERVISOR_PROCESS_NAME: spec.name,
+      SUPERVISOR_GROUP_NAME: spec.group,
+      ...spec.environment,
+      [PIDFILE_VARIABLE]: this.tagOf(spec),
+    };
+    if (spec.user) Object.assign(env, { HOME: spec.user.home, USER: spec.user.name, LOGNAME: spec.user.name });
+    return env;
+  }
+
+  private afterChange(process: SupervisedProcess): void {
+    if (process.status.state === 'fatal' && process.spec.tdaemon.fatalExits && !this.stopping) {
+      void this.shutdown(`${process.spec.namespec} is FATAL (tdaemon_fatal_exits)`);
+    }
+  }
+
+  /** reread: the groups added, changed and removed in the file since it was loaded. */
+  private reread(): ConfigChanges {
+    let next: SupervisorConfig;
+    try {
+      next = readConfig(this.config.file).config;
+    } catch (error) {
+      throw new RpcFault(Faults.CANT_REREAD, (error as Error).message);
+    }
+    this.pending = next;
+    const active = this.table.groupNames().map((name) => this.config.groups.find((g) => g.name === name)!).filter(Boolean);
+    const diff = diffGroups(active, next.groups);
+    return [diff.added.map((g) => g.name), diff.changed.map((g) => g.name), diff.removed.map((g) => g.name)];
+  }
+
+  private addGroup(name: string): void {
+    const next = this.pending ?? this.config;
+    const group = next.groups.find((g) => g.name === name);
+    if (!group) throw new RpcFault(Faults.BAD_NAME, name);
+    if (this.table.hasGroup(name)) throw new RpcFault(Faults.ALREADY_ADDED, name);
+    this.config = { ...this.config, groups: [...this.config.groups.filter((g) => g.name !== name), group] };
+    const added = this.addGroupProcesses(group);
+    void this.startAll(added.filter((p) => p.spec.autostart));
+  }
+
+  private removeGroup(name: string): void {
+    const processes = this.table.inGroup(name);
+    if (processes.some((p) => !isSettled(p.status))) throw new RpcFault(Faults.STILL_RUNNING, name);
+    for (const p of processes) p.dispose();
+    this.table.removeGroup(name);
+    this.config = { ...this.config, groups: this.config.groups.filter((g) => g.name !== name) };
+  }
+
+  /** Stops every program (highest priority number first), then the server, and exits 0. */
+  async shutdown(why: string): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.host.log(`${why}: stopping every program`);
+    const order = [...new Set(this.table.byPriority().map((p) => p.spec.priority))].sort((a, b) => b - a);
+    for (const priority of order) {
+      const batch = this.table.all().filter((p) => p.spec.priority === priority);
+      for (const p of batch) p.stop();
+      await Promise.all(batch.map((p) => p.whenDown()));
+    }
+    for (const p of this.table.all()) p.dispose();
+    await this.server?.close();
+    fs.rmSync(this.files.socket, { force: true });
+    removeIfHolds(this.files.pidfile, `${process.pid}\n`);
+    await this.host.exit(0);
+  }
+}
+
+/**
+ * `tdaemon -c FILE supervise`: reads the config (a bad one is one line and
+ * exit 2, before anything starts), refuses to run twice, writes the
+ * pidfile, and runs the supervisor until it is stopped.
+ */
+export async function runSupervisor(configFile: string): Promise<number> {
+  const { config, warnings } = readConfig(configFile);
+  const files = supervisorFiles(config);
+  const running = runningSupervisor(files);
+  if (running !== null) throw new DaemonError('FAILED', `a supervisor already runs for ${config.file} (pid ${running})`);
+  for (const file of [files.socket, files.pidfile, files.logfile]) fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
+  const logFd = fs.openSync(files.logfile, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT, 0o644);
+  const host = new Host(logFd, `tdaemon-supervisor[${process.pid}]`);
+  for (const warning of warnings) host.log(`config: ${formatProblem(warning)}`);
+  if (process.pid === 1) {
+    process.stderr.write(
+      'tdaemon: running as PID 1: Node cannot reap orphans it did not start; put an init in front (docker run --init, tini)\n',
+    );
+  }
+  fs.rmSync(files.socket, { force: true }); // no supervisor runs (checked above): a stale socket
+  writeFileAtomic(files.pidfile, `${process.pid}\n`, 0o644);
+  const supervisor = new Supervisor(config, files, host);
+  host.handleSignals({ stop: (signal) => void supervisor.shutdown(signal) });
+  host.logExit('supervisor');
+  await supervisor.run();
+  return new Promise<number>(() => {}); // ends through host.exit
+}
+
+/** The pid of a live supervisor for these files, or null. */
+export function runningSupervisor(files: SupervisorFiles): number | null {
+  let text: string;
+  try {
+    text = fs.readFileSync(files.pidfile, 'utf8');
+  } catch {
+    return null;
+  }
+  const pid = Number(text.trim());
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return null;
+  const stat = readProcStat(pid);
+  if (stat === null || stat.state === 'Z') return null;
+  // A live process with that pid: a supervisor only if the socket is there too.
+  return fs.existsSync(files.socket) ? pid : null;
+}

@@ -1,0 +1,170 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { TDAEMON } from '../helpers/paths';
+import { isDead, readPid, Reaper, sessionMembers, waitFor } from '../helpers/processes';
+import { run, type RunResult } from '../helpers/run';
+import { makeTempDir } from '../helpers/tmp';
+
+const HAVE_SUPERVISORCTL = spawnSync('sh', ['-c', 'command -v supervisorctl'], { encoding: 'utf8' }).status === 0;
+
+/** A supervisor of one config in a fresh directory; shut down, and everything it ran ended by pid, when the test ends. */
+class Supervised {
+  readonly reaper = new Reaper();
+  readonly socket: string;
+  readonly pidfile: string;
+
+  constructor(readonly dir: string, readonly conf: string) {
+    this.socket = path.join(dir, 'supervisor.sock');
+    this.pidfile = path.join(dir, 'supervisord.pid');
+  }
+
+  td(...args: string[]): Promise<RunResult> {
+    return run(TDAEMON, ['-c', this.conf, ...args], { cwd: this.dir, timeoutMs: 30000 });
+  }
+
+  ctl(...args: string[]): Promise<RunResult> {
+    return run('supervisorctl', ['-c', this.conf, ...args], { cwd: this.dir, timeoutMs: 30000 });
+  }
+
+  /** The pid supervisorctl prints for NAME. */
+  async pidOf(name: string): Promise<number> {
+    const result = await this.td('pid', name);
+    const pid = Number(result.stdout.trim());
+    this.reaper.track(pid);
+    return pid;
+  }
+
+  async end(): Promise<void> {
+    this.reaper.track(readPid(this.pidfile));
+    if (fs.existsSync(this.socket)) await this.td('shutdown');
+    await this.reaper.reap();
+  }
+}
+
+/** A main config with a socket, pidfile and log in DIR, plus PROGRAMS. */
+function supervised(t: { after: (fn: () => void | Promise<void>) => void }, programs: string, main = true): Supervised {
+  const dir = makeTempDir(t, 'tdaemon-sv-');
+  const conf = path.join(dir, 'supervisord.conf');
+  const header = main
+    ? `[unix_http_server]\nfile=${dir}/supervisor.sock\n\n[supervisord]\npidfile=${dir}/supervisord.pid\nlogfile=${dir}/supervisord.log\nchildlogdir=${dir}\n\n[supervisorctl]\nserverurl=unix://${dir}/supervisor.sock\n\n[rpcinterface:supervisor]\nsupervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface\n\n`
+    : '';
+  fs.writeFileSync(conf, header + programs.replaceAll('DIR', dir));
+  const s = new Supervised(dir, conf);
+  t.after(() => s.end());
+  return s;
+}
+
+const SEED = `[program:server]
+process_name=%(program_name)s_%(process_num)02d
+command=/bin/sh -c "echo listening; exec sleep 1000" # 要执行的命令
+autostart=true # 系统开机自动启动
+autorestart=true # 进程终止自动重启
+numprocs=1 # 启动进程数
+redirect_stderr=true # 是否将标准错误重定向到标准输出
+stdout_logfile=DIR/server.log # 指定标准输出保存的文件路径
+`;
+
+const STATUS_LINE = /^server:server_00 {17}RUNNING {3}pid (\d+), uptime 0:00:0\d\n$/;
+
+describe('tdaemon -c: a supervisord config file under one supervisor', { concurrency: true }, () => {
+  it('runs the seed as a bare file: up prints supervisorctl\'s status line, and shutdown leaves nothing', async (t) => {
+    const s = supervised(t, SEED, false);
+    const up = await s.td('up');
+    assert.equal(up.code, 0, up.stderr);
+    const pid = Number(STATUS_LINE.exec(up.stdout)?.[1]);
+    assert.ok(pid > 0, up.stdout);
+    s.reaper.track(pid);
+    const status = await s.td('status');
+    assert.equal(status.code, 0);
+    assert.match(status.stdout, STATUS_LINE);
+    await waitFor(() => fs.readFileSync(path.join(s.dir, 'server.log'), 'utf8').includes('listening'), 'the program to write its log');
+    const again = await s.td('up');
+    assert.equal(again.code, 0);
+    assert.match(again.stdout, /already runs/);
+    const down = await s.td('shutdown');
+    assert.equal(down.code, 0, down.stderr);
+    assert.ok(isDead(pid));
+  });
+
+  it('runs the seed included from a main file, driven by the real supervisorctl', { skip: !HAVE_SUPERVISORCTL && 'supervisorctl is not installed' }, async (t) => {
+    const s = supervised(t, '[include]\nfiles=conf.d/*.conf\n');
+    fs.mkdirSync(path.join(s.dir, 'conf.d'));
+    fs.writeFileSync(path.join(s.dir, 'conf.d', 'server.conf'), SEED.replaceAll('DIR', s.dir));
+    assert.equal((await s.td('up')).code, 0);
+    const ctlStatus = await s.ctl('status');
+    assert.equal(ctlStatus.code, 0, ctlStatus.stdout);
+    assert.match(ctlStatus.stdout, STATUS_LINE);
+    const first = await s.pidOf('server:server_00');
+    const stop = await s.ctl('stop', 'server:*');
+    assert.equal(stop.stdout, 'server:server_00: stopped\n');
+    assert.ok(isDead(first));
+    const stopped = await s.ctl('status');
+    assert.equal(stopped.code, 3);
+    assert.match(stopped.stdout, /^server:server_00 {17}STOPPED {3}\w{3} \d\d \d\d:\d\d [AP]M\n$/);
+    const start = await s.ctl('start', 'all');
+    assert.equal(start.stdout, 'server:server_00: started\n');
+    const second = await s.pidOf('server:server_00');
+    assert.notEqual(second, first);
+    const bad = await s.ctl('start', 'nosuch');
+    assert.equal(bad.stdout + bad.stderr, 'nosuch: ERROR (no such process)\n');
+    const shutdown = await s.ctl('shutdown');
+    assert.equal(shutdown.stdout, 'Shut down\n');
+    await waitFor(() => isDead(second), 'shutdown to stop the program');
+  });
+
+  it("stop ends the program's whole family, and kill -9 of a program respawns it", async (t) => {
+    const s = supervised(t, '[program:family]\ncommand=sh -c "sleep 1000 & sleep 1000 & wait"\nstartsecs=0\n');
+    assert.equal((await s.td('up')).code, 0);
+    const leader = await s.pidOf('family');
+    const members = await waitFor(() => (sessionMembers(leader).length === 3 ? sessionMembers(leader) : null), 'the shell and its two sleeps');
+    s.reaper.track(...members);
+    process.kill(leader, 'SIGKILL');
+    const next = await waitFor(async () => {
+      const pid = await s.pidOf('family');
+      return pid !== leader && pid > 0 ? pid : null;
+    }, 'the program to be respawned');
+    for (const pid of members) await waitFor(() => isDead(pid), `pid ${pid} of the dead run to be ended`);
+    const family = await waitFor(() => (sessionMembers(next).length === 3 ? sessionMembers(next) : null), 'the new run');
+    s.reaper.track(...family);
+    const stop = await s.td('stop', 'family');
+    assert.equal(stop.stdout, 'family: stopped\n');
+    for (const pid of family) assert.ok(isDead(pid), `pid ${pid} was stopped`);
+  });
+
+  it('a command that cannot be found goes FATAL with supervisor\'s message; the others run, and up exits 1 naming it', async (t) => {
+    const s = supervised(t, '[program:good]\ncommand=sleep 1000\nstartsecs=0\n\n[program:bad]\ncommand=/nonexistent/x\nstartretries=1\n');
+    const up = await s.td('up');
+    assert.equal(up.code, 1);
+    assert.match(up.stdout, /^bad {30}FATAL {5}can't find command '\/nonexistent\/x'\ngood {29}RUNNING {3}pid \d+/);
+    assert.match(up.stderr, /bad failed: can't find command '\/nonexistent\/x'/);
+    const status = await s.td('status', 'good');
+    assert.equal(status.code, 0);
+    const both = await s.td('status');
+    assert.equal(both.code, 3);
+  });
+
+  it('a run that dies before startsecs backs off, then is FATAL after startretries', async (t) => {
+    const s = supervised(t, '[program:flaky]\ncommand=sh -c "echo trying; exit 1"\nstartsecs=1\nstartretries=2\n');
+    const up = await s.td('up');
+    assert.equal(up.code, 1);
+    assert.match(up.stdout, /^flaky {28}FATAL {5}Exited too quickly \(process log may have details\)\n$/);
+    const log = fs.readFileSync(path.join(s.dir, 'supervisord.log'), 'utf8');
+    assert.equal((log.match(/spawned: 'flaky'/g) ?? []).length, 3);
+    assert.match(log, /gave up: flaky entered FATAL state, too many start retries too quickly/);
+  });
+
+  it('a config error is one line naming the file, section and key, exit 2, and starts nothing', async (t) => {
+    const s = supervised(t, '[program:x]\ncommand=sleep 1000\nautorestart=sometimes\n');
+    const up = await s.td('up');
+    assert.equal(up.code, 2);
+    assert.equal(up.stdout, '');
+    assert.match(up.stderr, /^tdaemon: [^\n]*supervisord\.conf[^\n]*\[program:x\][^\n]*autorestart[^\n]*sometimes[^\n]*\n$/);
+    assert.ok(!fs.existsSync(s.socket));
+    const missing = await run(TDAEMON, ['-c', path.join(s.dir, 'nope.conf'), 'up']);
+    assert.equal(missing.code, 6);
+    assert.match(missing.stderr, /^tdaemon: [^\n]*nope\.conf[^\n]*\n$/);
+  });
+});
