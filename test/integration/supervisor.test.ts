@@ -1,12 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { TDAEMON } from '../helpers/paths';
 import { isDead, readPid, Reaper, sessionMembers, waitFor } from '../helpers/processes';
 import { run, type RunResult } from '../helpers/run';
-import { makeTempDir } from '../helpers/tmp';
 
 const HAVE_SUPERVISORCTL = spawnSync('sh', ['-c', 'command -v supervisorctl'], { encoding: 'utf8' }).status === 0;
 
@@ -21,9 +21,13 @@ class Supervised {
     this.pidfile = path.join(dir, 'supervisord.pid');
   }
 
-  td(...args: string[]): Promise<RunResult> {
-    return run(TDAEMON, ['-c', this.conf, ...args], { cwd: this.dir, timeoutMs: 30000 });
+  async td(...args: string[]): Promise<RunResult> {
+    const result = await run(TDAEMON, ['-c', this.conf, ...args], { cwd: this.dir, timeoutMs: 30000 });
+    this.supervisorPid ??= readPid(this.pidfile);
+    return result;
   }
+
+  supervisorPid: number | null = null;
 
   ctl(...args: string[]): Promise<RunResult> {
     return run('supervisorctl', ['-c', this.conf, ...args], { cwd: this.dir, timeoutMs: 30000 });
@@ -37,23 +41,34 @@ class Supervised {
     return pid;
   }
 
+  /** Shuts the supervisor down (it stops its programs), then ends by pid whatever is left. */
   async end(): Promise<void> {
-    this.reaper.track(readPid(this.pidfile));
-    if (fs.existsSync(this.socket)) await this.td('shutdown');
+    const pid = this.supervisorPid ?? readPid(this.pidfile);
+    if (pid !== null && !isDead(pid)) {
+      await this.td('shutdown');
+      if (!isDead(pid)) process.kill(pid, 'SIGTERM');
+      await waitFor(() => isDead(pid), 'the supervisor to end', 20000);
+    }
+    this.reaper.track(pid);
     await this.reaper.reap();
   }
 }
 
 /** A main config with a socket, pidfile and log in DIR, plus PROGRAMS. */
 function supervised(t: { after: (fn: () => void | Promise<void>) => void }, programs: string, main = true): Supervised {
-  const dir = makeTempDir(t, 'tdaemon-sv-');
+  // Made here, not by makeTempDir: the supervisor must be shut down before its directory goes.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tdaemon-sv-'));
+  fs.chmodSync(dir, 0o755);
   const conf = path.join(dir, 'supervisord.conf');
   const header = main
     ? `[unix_http_server]\nfile=${dir}/supervisor.sock\n\n[supervisord]\npidfile=${dir}/supervisord.pid\nlogfile=${dir}/supervisord.log\nchildlogdir=${dir}\n\n[supervisorctl]\nserverurl=unix://${dir}/supervisor.sock\n\n[rpcinterface:supervisor]\nsupervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface\n\n`
     : '';
   fs.writeFileSync(conf, header + programs.replaceAll('DIR', dir));
   const s = new Supervised(dir, conf);
-  t.after(() => s.end());
+  t.after(async () => {
+    await s.end();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
   return s;
 }
 
