@@ -59,116 +59,92 @@ function decode(document: string | Uint8Array, limits: XmlLimits): string {
   }
 }
 
+/**
+ * The next piece of markup from lastIndex: a start, end or empty-element
+ * tag (XML-RPC has no attributes, so a tag is a name and optional space), or
+ * the opening of a comment, CDATA section, declaration or processing
+ * instruction; a lone '<' is anything else, an error. One native regex scan
+ * per tag keeps a cold process fast (a character loop runs interpreted).
+ */
+const MARKUP = /<(\/?)([A-Za-z_:][-A-Za-z0-9_:.]*)[ \t\r\n]*(\/?)>|<!--|<!\[CDATA\[|<!|<\?|</g;
+
 function parse(text: string, limits: XmlLimits): XmlElement {
   if (FORBIDDEN_CHAR.test(text)) throw new XmlError('character not allowed in XML');
-  let pos = 0;
   const stack: XmlElement[] = [];
+  let top: XmlElement | null = null;
   let root: XmlElement | null = null;
   let elements = 0;
+  let pos = 0;
 
-  const expect = (literal: string): void => {
-    if (!text.startsWith(literal, pos)) throw new XmlError(`expected "${literal}" at offset ${pos}`);
-    pos += literal.length;
-  };
-  const skipSpace = (): void => {
-    for (let c = text.charCodeAt(pos); c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d; c = text.charCodeAt(++pos));
-  };
-  // A hand-rolled scan: names are most of the work, and a regex per name costs twice as much.
-  const readName = (): string => {
-    const start = pos;
-    let c = text.charCodeAt(pos);
-    if (!isNameStart(c)) throw new XmlError(`expected a name at offset ${pos}`);
-    do c = text.charCodeAt(++pos);
-    while (isNameStart(c) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e);
-    return text.slice(start, pos);
-  };
-
-  if (text.startsWith('<?xml', pos)) readDeclaration();
+  if (text.startsWith('<?xml')) {
+    const end = text.indexOf('?>');
+    if (end < 0) throw new XmlError('unterminated XML declaration');
+    const encoding = /encoding\s*=\s*["']([^"']*)["']/.exec(text.slice(0, end));
+    if (encoding && !/^(utf-?8|us-ascii|ascii)$/i.test(encoding[1])) throw new XmlError(`unsupported encoding ${encoding[1]}`);
+    pos = end + 2;
+  }
+  const markup = new RegExp(MARKUP);
   for (;;) {
-    if (pos >= text.length) break;
-    const lt = text.indexOf('<', pos);
-    const chunk = text.slice(pos, lt < 0 ? text.length : lt);
-    if (chunk) {
-      if (stack.length === 0) {
-        if (chunk.trim()) throw new XmlError('text outside the root element');
-      } else stack[stack.length - 1].text += unescape(normalizeNewlines(chunk));
+    markup.lastIndex = pos;
+    const m = markup.exec(text);
+    const at = m ? m.index : text.length;
+    if (at > pos) {
+      const chunk = text.slice(pos, at);
+      if (top) top.text += unescape(normalizeNewlines(chunk));
+      else if (chunk.trim()) throw new XmlError('text outside the root element');
     }
-    if (lt < 0) break;
-    pos = lt;
-    const next = text.charCodeAt(pos + 1);
-    if (next !== 0x21 /* ! */ && next !== 0x3f /* ? */ && next !== 0x2f /* / */) {
-      pos += 1;
-      if (root) throw new XmlError('content after the root element');
-      const element: XmlElement = { name: readName(), children: [], text: '' };
-      if (++elements > limits.maxElements) throw new XmlError('too many elements');
-      readAttributes();
-      const selfClosing = text.startsWith('/>', pos);
-      expect(selfClosing ? '/>' : '>');
-      if (stack.length) stack[stack.length - 1].children.push(element);
-      if (selfClosing) {
-        if (stack.length === 0) root = element;
-      } else {
-        stack.push(element);
-        if (stack.length > limits.maxDepth) throw new XmlError('elements nested too deeply');
+    if (!m) break;
+    pos = markup.lastIndex;
+    const name = m[2];
+    if (name !== undefined) {
+      if (m[1]) {
+        // </name>
+        if (m[3]) throw new XmlError(`malformed tag at offset ${at}`);
+        const open = stack.pop();
+        if (!open || open.name !== name) throw new XmlError(`mismatched closing tag </${name}>`);
+        top = stack.length ? stack[stack.length - 1] : null;
+        if (!top) root = open;
+        continue;
       }
-    } else if (next === 0x2f) {
-      pos += 2;
-      const name = readName();
-      skipSpace();
-      expect('>');
-      const open = stack.pop();
-      if (!open || open.name !== name) throw new XmlError(`mismatched closing tag </${name}>`);
-      if (stack.length === 0) root = open;
-    } else if (text.startsWith('<!--', pos)) {
-      const end = text.indexOf('-->', pos + 4);
-      if (end < 0) throw new XmlError('unterminated comment');
-      pos = end + 3;
-    } else if (text.startsWith('<![CDATA[', pos)) {
-      if (stack.length === 0) throw new XmlError('CDATA outside the root element');
-      const end = text.indexOf(']]>', pos + 9);
-      if (end < 0) throw new XmlError('unterminated CDATA section');
-      stack[stack.length - 1].text += normalizeNewlines(text.slice(pos + 9, end));
-      pos = end + 3;
-    } else if (text.startsWith('<!', pos)) {
-      throw new XmlError('DOCTYPE and declarations are not accepted');
-    } else {
-      throw new XmlError('processing instructions are not accepted');
+      if (root) throw new XmlError('content after the root element');
+      if (++elements > limits.maxElements) throw new XmlError('too many elements');
+      const element: XmlElement = { name, children: [], text: '' };
+      if (top) top.children.push(element);
+      if (m[3]) {
+        if (!top) root = element;
+        continue;
+      }
+      stack.push(element);
+      if (stack.length > limits.maxDepth) throw new XmlError('elements nested too deeply');
+      top = element;
+      continue;
+    }
+    switch (m[0]) {
+      case '<!--': {
+        const end = text.indexOf('-->', pos);
+        if (end < 0) throw new XmlError('unterminated comment');
+        pos = end + 3;
+        break;
+      }
+      case '<![CDATA[': {
+        if (!top) throw new XmlError('CDATA outside the root element');
+        const end = text.indexOf(']]>', pos);
+        if (end < 0) throw new XmlError('unterminated CDATA section');
+        top.text += normalizeNewlines(text.slice(pos, end));
+        pos = end + 3;
+        break;
+      }
+      case '<!':
+        throw new XmlError('DOCTYPE and declarations are not accepted');
+      case '<?':
+        throw new XmlError('processing instructions are not accepted');
+      default:
+        throw new XmlError(`malformed tag at offset ${at} (XML-RPC has no attributes)`);
     }
   }
   if (stack.length) throw new XmlError(`unclosed element <${stack[stack.length - 1].name}>`);
   if (!root) throw new XmlError('no root element');
   return root;
-
-  function readDeclaration(): void {
-    const end = text.indexOf('?>', pos);
-    if (end < 0) throw new XmlError('unterminated XML declaration');
-    const encoding = /encoding\s*=\s*["']([^"']*)["']/.exec(text.slice(pos, end));
-    if (encoding && !/^(utf-?8|us-ascii|ascii)$/i.test(encoding[1])) throw new XmlError(`unsupported encoding ${encoding[1]}`);
-    pos = end + 2;
-  }
-
-  // XML-RPC has no attributes; they are read (quoted values, no '<') and dropped.
-  function readAttributes(): void {
-    for (;;) {
-      skipSpace();
-      if (text[pos] === '>' || text.startsWith('/>', pos)) return;
-      readName();
-      skipSpace();
-      expect('=');
-      skipSpace();
-      const quote = text[pos];
-      if (quote !== '"' && quote !== "'") throw new XmlError(`expected a quoted attribute value at offset ${pos}`);
-      const end = text.indexOf(quote, pos + 1);
-      if (end < 0 || text.slice(pos + 1, end).includes('<')) throw new XmlError('bad attribute value');
-      unescape(text.slice(pos + 1, end));
-      pos = end + 1;
-    }
-  }
-}
-
-/** ASCII letters, '_' and ':' (XML-RPC's names are all ASCII). */
-function isNameStart(c: number): boolean {
-  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || c === 0x3a;
 }
 
 /** XML turns CR LF and a lone CR into LF before anything else (expat does, so Python's peers see the same). */
