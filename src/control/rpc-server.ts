@@ -78,8 +78,9 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     if (options.credentials && !isAuthorized(req.headers.authorization, options.credentials)) {
-      // supervisor answers 401 and closes; the body, if any, is not read.
-      sendError(res, 401, { 'WWW-Authenticate': 'Basic realm="default"' }, true);
+      // supervisor answers 401 and closes. The body is read (and dropped) first: a client still
+      // writing it would otherwise get EPIPE instead of the 401 (Python's http.client does).
+      afterBody(req, limits.maxBodyBytes, () => sendError(res, 401, { 'WWW-Authenticate': 'Basic realm="default"' }, true));
       return;
     }
     const url = req.url ?? '/';
@@ -99,7 +100,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
   async function serveRpc(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== 'POST') return sendError(res, 400);
     const declared = req.headers['content-length'];
-    if (declared === undefined) return sendError(res, 411, {}, true);
+    if (declared === undefined) return afterBody(req, limits.maxBodyBytes, () => sendError(res, 411, {}, true));
     if (Number(declared) > limits.maxBodyBytes) return sendError(res, 413, {}, true);
     const body = await readBody(req, limits.maxBodyBytes);
     if (body === null) return sendError(res, 413, {}, true);
@@ -181,6 +182,10 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     return server;
   };
 
+  // supervisor only logs a warning here; an open control port on the network is refused instead.
+  if (options.tcp && !options.credentials && !isLoopback(options.tcp.host)) {
+    throw Object.assign(new Error(`refusing to listen on ${options.tcp.host}:${options.tcp.port} without a username and password`), { code: 'EINSECURE' });
+  }
   let socketIno: number | null = null;
   let tcpPort: number | null = null;
   try {
@@ -241,6 +246,28 @@ export function parseLogtailPath(url: string): { namespec: string; channel: LogC
   if (!namespec || extra.length || (channel !== 'stdout' && channel !== 'stderr')) return null;
   if (splitNamespec(namespec)[1] === null) return null;
   return { namespec, channel };
+}
+
+/** 127.0.0.0/8, ::1 and localhost: only this machine can connect. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::ffff:127.0.0.1';
+}
+
+/** Runs ANSWER once the request body is in (and dropped), or at once when it is larger than MAX. */
+function afterBody(req: IncomingMessage, max: number, answer: () => void): void {
+  if (req.complete || Number(req.headers['content-length'] ?? 0) > max) return answer();
+  let size = 0;
+  let done = false;
+  const finish = (): void => {
+    if (!done) answer();
+    done = true;
+  };
+  req.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > max) finish();
+  });
+  req.on('end', finish);
+  req.on('error', finish);
 }
 
 function readBody(req: IncomingMessage, max: number): Promise<Buffer | null> {

@@ -270,3 +270,26 @@ describe('control server: the socket file', () => {
     client.close();
   });
 });
+
+describe('control server: TCP', () => {
+  it('serves the same RPC on TCP; the real supervisorctl with -u/-p; the client over http://', async (t) => {
+    const { fake } = await serve(t);
+    const tcp = await startRpcServer({ backend: fake, tcp: { host: '127.0.0.1', port: 0 }, credentials: { username: 'admin', password: 'secret' } });
+    t.after(() => tcp.close());
+    const url = `http://127.0.0.1:${tcp.tcpPort}`;
+    const client = createRpcClient({ serverUrl: url, username: 'admin', password: 'secret' });
+    t.after(() => client.close());
+    assert.equal(await client.call('supervisor.getAPIVersion'), '3.0');
+    if (SUPERVISORCTL) {
+      const result = await run(SUPERVISORCTL, ['-s', url, '-u', 'admin', '-p', 'secret', 'status', 'server:server_00'], { timeoutMs: 20000 });
+      assert.match(result.stdout, /^server:server_00 {17}RUNNING {3}pid 4242, uptime /);
+      const refused = await run(SUPERVISORCTL, ['-s', url, '-u', 'admin', '-p', 'wrong', 'status'], { timeoutMs: 20000 });
+      assert.equal(refused.stdout.split('\n')[0], 'Server requires authentication');
+    }
+  });
+
+  it('refuses a non-loopback address without credentials', async (t) => {
+    const { fake } = await serve(t);
+    await assert.rejects(startRpcServer({ backend: fake, tcp: { host: '0.0.0.0', port: 0 } }), (e: NodeJS.ErrnoException) => e.code === 'EINSECURE' && /without a username and password/.test(e.message));
+  });
+});
