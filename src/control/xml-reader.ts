@@ -1,6 +1,7 @@
 /**
- * A deliberately small XML reader for XML-RPC documents: elements, text,
- * comments, CDATA and the XML declaration. What an attacker could use to
+ * A deliberately small XML reader for XML-RPC documents: elements (without
+ * attributes, which XML-RPC never uses), text, comments, CDATA and the XML
+ * declaration. What an attacker could use to
  * make a parser work hard is refused outright: any DOCTYPE (so no entity can
  * be declared, hence no billion-laughs), entities other than the five
  * predefined and numeric references, processing instructions, and documents
