@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { errorBody } from '../../src/control/http-errors';
 import { RpcFault } from '../../src/control/protocol';
-import { createRpcClient, RpcTransportError } from '../../src/control/rpc-client';
+import { createRpcClient, openLogtail, RpcTransportError } from '../../src/control/rpc-client';
 import { startRpcServer, type RpcServerOptions } from '../../src/control/rpc-server';
 import { encodeMethodCall } from '../../src/control/xmlrpc';
 import { ProcessStates } from '../../src/model/supervisor-states';
@@ -158,6 +158,19 @@ describe('control server: limits', () => {
     await waitFor(() => text.includes('appended\n'), 'the appended line');
     fs.truncateSync(log, 0);
     await waitFor(() => text.includes('==> File truncated <==\n'), 'the truncation notice');
+  });
+
+  it('the client follows a log through /logtail', async (t) => {
+    const { socketPath, log } = await serve(t);
+    let text = '';
+    const stream = await openLogtail({ serverUrl: `unix://${socketPath}` }, 'server:server_00', 'stdout', (chunk) => (text += chunk.toString('utf8')));
+    t.after(() => stream.close());
+    await waitFor(() => text === 'hello from the log\n', 'the first chunk');
+    fs.appendFileSync(log, 'more\n');
+    await waitFor(() => text.endsWith('more\n'), 'the appended line');
+    stream.close();
+    await stream.ended;
+    await assert.rejects(openLogtail({ serverUrl: `unix://${socketPath}` }, 'nosuch', 'stdout', () => {}), (e: RpcTransportError) => e.status === 404);
   });
 
   it('refuses connections beyond the cap', async (t) => {
