@@ -6,15 +6,18 @@
  */
 import fs = require('node:fs');
 import http = require('node:http');
-import net = require('node:net');
+import type net = require('node:net');
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { LogChannel, SupervisorBackend } from './backend';
+import type { SupervisorBackend } from './backend';
 import { guardConnections } from './connection-guard';
 import { createDispatcher, type LogReader } from './dispatch';
 import { isAuthorized, type Credentials } from './http-auth';
 import { sendError } from './http-errors';
 import { createFileLogReader, followFile } from './log-files';
-import { isRpcFault, splitNamespec } from './protocol';
+import { afterBody, readBody } from './http-body';
+import { parseLogtailPath } from './logtail-path';
+import { isRpcFault } from './protocol';
+import { listenOnSocket } from './socket-file';
 import { decodeMethodCall, encodeFault, encodeMethodResponse } from './xmlrpc';
 
 export interface ServerLimits {
@@ -228,112 +231,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
   return { tcpPort, close: closeAll };
 }
 
-/**
- * `/logtail/group:name/stderr` (percent-encoding allowed; no channel means
- * stdout). Returns null for anything else: the name is only ever looked up
- * among known processes, never used as a path.
- */
-export function parseLogtailPath(url: string): { namespec: string; channel: LogChannel } | null {
-  let path = url.split('?')[0].split('#')[0];
-  try {
-    if (path.includes('%')) path = decodeURIComponent(path);
-  } catch {
-    return null;
-  }
-  const rest = path.replace(/^\/+/, '').slice('logtail'.length);
-  if (!rest.startsWith('/')) return null;
-  const [namespec, channel = 'stdout', ...extra] = rest.slice(1).split('/');
-  if (!namespec || extra.length || (channel !== 'stdout' && channel !== 'stderr')) return null;
-  if (splitNamespec(namespec)[1] === null) return null;
-  return { namespec, channel };
-}
-
 /** 127.0.0.0/8, ::1 and localhost: only this machine can connect. */
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::ffff:127.0.0.1';
-}
-
-/** Runs ANSWER once the request body is in (and dropped), or at once when it is larger than MAX. */
-function afterBody(req: IncomingMessage, max: number, answer: () => void): void {
-  if (req.complete || Number(req.headers['content-length'] ?? 0) > max) return answer();
-  let size = 0;
-  let done = false;
-  const finish = (): void => {
-    if (!done) answer();
-    done = true;
-  };
-  req.on('data', (chunk: Buffer) => {
-    size += chunk.length;
-    if (size > max) finish();
-  });
-  req.on('end', finish);
-  req.on('error', finish);
-}
-
-function readBody(req: IncomingMessage, max: number): Promise<Buffer | null> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let settled = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > max) {
-        if (!settled) resolve(null);
-        settled = true;
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (!settled) resolve(Buffer.concat(chunks));
-      settled = true;
-    });
-    req.on('error', () => {
-      if (!settled) resolve(null);
-      settled = true;
-    });
-  });
-}
-
-/**
- * Binds under a temporary name, sets its mode, then hard-links it to PATH:
- * the socket never appears under its real name with the umask's mode, and
- * link() fails if the name exists, so two servers cannot both take it. A
- * leftover socket nobody answers on is removed first (supervisor does the
- * same dance). Returns the socket's inode.
- */
-async function listenOnSocket(server: http.Server, path: string, mode: number, owner?: { uid: number; gid: number }): Promise<number> {
-  if (fs.existsSync(path)) {
-    if (await answers(path)) throw Object.assign(new Error(`another server is listening on ${path}`), { code: 'EADDRINUSE' });
-    fs.unlinkSync(path);
-  }
-  const temporary = `${path}.${process.pid}`;
-  try {
-    fs.unlinkSync(temporary);
-  } catch {
-    // none left over
-  }
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(temporary, () => resolve());
-  });
-  try {
-    fs.chmodSync(temporary, mode);
-    fs.linkSync(temporary, path);
-    if (owner) fs.chownSync(path, owner.uid, owner.gid);
-  } finally {
-    fs.unlinkSync(temporary);
-  }
-  return fs.statSync(path).ino;
-}
-
-function answers(path: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(path);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }

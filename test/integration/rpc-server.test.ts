@@ -216,11 +216,11 @@ describe('control server: authentication', () => {
 
   it('the real supervisorctl: without a password, then with it', { skip: SUPERVISORCTL ? false : 'supervisorctl is not installed' }, async (t) => {
     const { socketPath } = await serve(t, { credentials: { username: 'admin', password: `{SHA}${sha}` } });
-    const refused = await run(SUPERVISORCTL!, ['-s', `unix://${socketPath}`, 'status'], { timeoutMs: 20000 });
+    const refused = await run(SUPERVISORCTL!, ['-s', `unix://${socketPath}`, 'status'], { timeoutMs: 60000 });
     assert.equal(refused.stdout.split('\n')[0], 'Server requires authentication');
     assert.match(refused.stdout, /401 Unauthorized/);
     assert.equal(refused.code, 1);
-    const allowed = await run(SUPERVISORCTL!, ['-s', `unix://${socketPath}`, '-u', 'admin', '-p', 'secret', 'status', 'server:server_00'], { timeoutMs: 20000 });
+    const allowed = await run(SUPERVISORCTL!, ['-s', `unix://${socketPath}`, '-u', 'admin', '-p', 'secret', 'status', 'server:server_00'], { timeoutMs: 60000 });
     assert.match(allowed.stdout, /^server:server_00 {17}RUNNING {3}pid 4242, uptime /);
     assert.equal(allowed.code, 0);
   });
@@ -294,9 +294,9 @@ describe('control server: TCP', () => {
     t.after(() => client.close());
     assert.equal(await client.call('supervisor.getAPIVersion'), '3.0');
     if (SUPERVISORCTL) {
-      const result = await run(SUPERVISORCTL, ['-s', url, '-u', 'admin', '-p', 'secret', 'status', 'server:server_00'], { timeoutMs: 20000 });
+      const result = await run(SUPERVISORCTL, ['-s', url, '-u', 'admin', '-p', 'secret', 'status', 'server:server_00'], { timeoutMs: 60000 });
       assert.match(result.stdout, /^server:server_00 {17}RUNNING {3}pid 4242, uptime /);
-      const refused = await run(SUPERVISORCTL, ['-s', url, '-u', 'admin', '-p', 'wrong', 'status'], { timeoutMs: 20000 });
+      const refused = await run(SUPERVISORCTL, ['-s', url, '-u', 'admin', '-p', 'wrong', 'status'], { timeoutMs: 60000 });
       assert.equal(refused.stdout.split('\n')[0], 'Server requires authentication');
     }
   });
