@@ -102,3 +102,43 @@ function transportError(error: Error, serverUrl: string): RpcTransportError {
   if (code === 'ENOENT') return new RpcTransportError('no-such-file', `${serverUrl} no such file`);
   return new RpcTransportError('other', `${serverUrl}: ${error.message}`);
 }
+
+export interface LogtailStream {
+  /** Stops following (closes the connection). */
+  close(): void;
+  /** Settles when the server ends the stream or close() is called. */
+  readonly ended: Promise<void>;
+}
+
+/**
+ * Follows a process's log through GET /logtail/NAME/CHANNEL, as
+ * `supervisorctl tail -f` does: ON_DATA gets the last 1024 bytes, then every
+ * append. Rejects with RpcTransportError (status 404 for an unknown process
+ * or a log not written yet).
+ */
+export function openLogtail(options: RpcClientOptions, namespec: string, channel: 'stdout' | 'stderr', onData: (chunk: Buffer) => void): Promise<LogtailStream> {
+  const target = parseServerUrl(options.serverUrl);
+  const headers: Record<string, string> = {};
+  if (options.username !== undefined && options.password !== undefined) {
+    headers.Authorization = `Basic ${Buffer.from(`${options.username}:${options.password}`).toString('base64')}`;
+  }
+  const where = 'socketPath' in target ? { socketPath: target.socketPath, host: 'localhost' } : { host: target.host, port: target.port };
+  return new Promise((resolve, reject) => {
+    const req = http.request({ ...where, agent: false, method: 'GET', path: `/logtail/${encodeURIComponent(namespec)}/${channel}`, headers }, (res) => {
+      if (res.statusCode !== 200) {
+        res.resume();
+        reject(new RpcTransportError('http-status', `${options.serverUrl}/logtail/${namespec}/${channel}: ${res.statusCode} ${res.statusMessage}`, res.statusCode));
+        return;
+      }
+      res.on('data', onData);
+      const ended = new Promise<void>((done) => {
+        res.on('end', done);
+        res.on('close', done);
+        res.on('error', () => done());
+      });
+      resolve({ close: () => req.destroy(), ended });
+    });
+    req.on('error', (error) => reject(transportError(error, options.serverUrl)));
+    req.end();
+  });
+}

@@ -6,15 +6,18 @@
  */
 import fs = require('node:fs');
 import http = require('node:http');
-import net = require('node:net');
+import type net = require('node:net');
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { LogChannel, SupervisorBackend } from './backend';
+import type { SupervisorBackend } from './backend';
 import { guardConnections } from './connection-guard';
 import { createDispatcher, type LogReader } from './dispatch';
 import { isAuthorized, type Credentials } from './http-auth';
 import { sendError } from './http-errors';
 import { createFileLogReader, followFile } from './log-files';
-import { isRpcFault, splitNamespec } from './protocol';
+import { afterBody, readBody } from './http-body';
+import { parseLogtailPath } from './logtail-path';
+import { isRpcFault } from './protocol';
+import { listenOnSocket } from './socket-file';
 import { decodeMethodCall, encodeFault, encodeMethodResponse } from './xmlrpc';
 
 export interface ServerLimits {
@@ -78,8 +81,9 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     if (options.credentials && !isAuthorized(req.headers.authorization, options.credentials)) {
-      // supervisor answers 401 and closes; the body, if any, is not read.
-      sendError(res, 401, { 'WWW-Authenticate': 'Basic realm="default"' }, true);
+      // supervisor answers 401 and closes. The body is read (and dropped) first: a client still
+      // writing it would otherwise get EPIPE instead of the 401 (Python's http.client does).
+      afterBody(req, limits.maxBodyBytes, () => sendError(res, 401, { 'WWW-Authenticate': 'Basic realm="default"' }, true));
       return;
     }
     const url = req.url ?? '/';
@@ -99,7 +103,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
   async function serveRpc(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== 'POST') return sendError(res, 400);
     const declared = req.headers['content-length'];
-    if (declared === undefined) return sendError(res, 411, {}, true);
+    if (declared === undefined) return afterBody(req, limits.maxBodyBytes, () => sendError(res, 411, {}, true));
     if (Number(declared) > limits.maxBodyBytes) return sendError(res, 413, {}, true);
     const body = await readBody(req, limits.maxBodyBytes);
     if (body === null) return sendError(res, 413, {}, true);
@@ -181,6 +185,10 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     return server;
   };
 
+  // supervisor only logs a warning here; an open control port on the network is refused instead.
+  if (options.tcp && !options.credentials && !isLoopback(options.tcp.host)) {
+    throw Object.assign(new Error(`refusing to listen on ${options.tcp.host}:${options.tcp.port} without a username and password`), { code: 'EINSECURE' });
+  }
   let socketIno: number | null = null;
   let tcpPort: number | null = null;
   try {
@@ -223,90 +231,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
   return { tcpPort, close: closeAll };
 }
 
-/**
- * `/logtail/group:name/stderr` (percent-encoding allowed; no channel means
- * stdout). Returns null for anything else: the name is only ever looked up
- * among known processes, never used as a path.
- */
-export function parseLogtailPath(url: string): { namespec: string; channel: LogChannel } | null {
-  let path = url.split('?')[0].split('#')[0];
-  try {
-    if (path.includes('%')) path = decodeURIComponent(path);
-  } catch {
-    return null;
-  }
-  const rest = path.replace(/^\/+/, '').slice('logtail'.length);
-  if (!rest.startsWith('/')) return null;
-  const [namespec, channel = 'stdout', ...extra] = rest.slice(1).split('/');
-  if (!namespec || extra.length || (channel !== 'stdout' && channel !== 'stderr')) return null;
-  if (splitNamespec(namespec)[1] === null) return null;
-  return { namespec, channel };
-}
-
-function readBody(req: IncomingMessage, max: number): Promise<Buffer | null> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let settled = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > max) {
-        if (!settled) resolve(null);
-        settled = true;
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (!settled) resolve(Buffer.concat(chunks));
-      settled = true;
-    });
-    req.on('error', () => {
-      if (!settled) resolve(null);
-      settled = true;
-    });
-  });
-}
-
-/**
- * Binds under a temporary name, sets its mode, then hard-links it to PATH:
- * the socket never appears under its real name with the umask's mode, and
- * link() fails if the name exists, so two servers cannot both take it. A
- * leftover socket nobody answers on is removed first (supervisor does the
- * same dance). Returns the socket's inode.
- */
-async function listenOnSocket(server: http.Server, path: string, mode: number, owner?: { uid: number; gid: number }): Promise<number> {
-  if (fs.existsSync(path)) {
-    if (await answers(path)) throw Object.assign(new Error(`another server is listening on ${path}`), { code: 'EADDRINUSE' });
-    fs.unlinkSync(path);
-  }
-  const temporary = `${path}.${process.pid}`;
-  try {
-    fs.unlinkSync(temporary);
-  } catch {
-    // none left over
-  }
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(temporary, () => resolve());
-  });
-  try {
-    fs.chmodSync(temporary, mode);
-    fs.linkSync(temporary, path);
-    if (owner) fs.chownSync(path, owner.uid, owner.gid);
-  } finally {
-    fs.unlinkSync(temporary);
-  }
-  return fs.statSync(path).ino;
-}
-
-function answers(path: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(path);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
+/** 127.0.0.0/8, ::1 and localhost: only this machine can connect. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::ffff:127.0.0.1';
 }

@@ -118,13 +118,15 @@ function decodeValue(element: XmlElement): XmlRpcValue {
       return data.children.map(decodeValue);
     }
     case 'struct': {
-      const struct: XmlRpcStruct = Object.create(null) as XmlRpcStruct;
+      // A plain object (a prototype-less one is a slow dictionary); a "__proto__" key becomes an own property, never the prototype.
+      const struct: XmlRpcStruct = {};
       for (const member of typed.children) {
         if (member.name !== 'member') throw new DecodeError(`expected <member>, got <${member.name}>`);
         const name = member.children.find((child) => child.name === 'name');
         const value = member.children.find((child) => child.name === 'value');
         if (!name || !value || member.children.length !== 2) throw new DecodeError('a <member> holds one <name> and one <value>');
-        struct[name.text] = decodeValue(value);
+        if (name.text === '__proto__') Object.defineProperty(struct, '__proto__', { value: decodeValue(value), enumerable: true, writable: true, configurable: true });
+        else struct[name.text] = decodeValue(value);
       }
       return struct;
     }

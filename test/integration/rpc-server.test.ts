@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { errorBody } from '../../src/control/http-errors';
 import { RpcFault } from '../../src/control/protocol';
-import { createRpcClient, RpcTransportError } from '../../src/control/rpc-client';
+import { createRpcClient, openLogtail, RpcTransportError } from '../../src/control/rpc-client';
 import { startRpcServer, type RpcServerOptions } from '../../src/control/rpc-server';
 import { encodeMethodCall } from '../../src/control/xmlrpc';
 import { ProcessStates } from '../../src/model/supervisor-states';
@@ -160,6 +160,19 @@ describe('control server: limits', () => {
     await waitFor(() => text.includes('==> File truncated <==\n'), 'the truncation notice');
   });
 
+  it('the client follows a log through /logtail', async (t) => {
+    const { socketPath, log } = await serve(t);
+    let text = '';
+    const stream = await openLogtail({ serverUrl: `unix://${socketPath}` }, 'server:server_00', 'stdout', (chunk) => (text += chunk.toString('utf8')));
+    t.after(() => stream.close());
+    await waitFor(() => text === 'hello from the log\n', 'the first chunk');
+    fs.appendFileSync(log, 'more\n');
+    await waitFor(() => text.endsWith('more\n'), 'the appended line');
+    stream.close();
+    await stream.ended;
+    await assert.rejects(openLogtail({ serverUrl: `unix://${socketPath}` }, 'nosuch', 'stdout', () => {}), (e: RpcTransportError) => e.status === 404);
+  });
+
   it('refuses connections beyond the cap', async (t) => {
     const { socketPath } = await serve(t, { limits: { maxConnections: 2 } });
     const open = [net.connect(socketPath), net.connect(socketPath)];
@@ -203,11 +216,11 @@ describe('control server: authentication', () => {
 
   it('the real supervisorctl: without a password, then with it', { skip: SUPERVISORCTL ? false : 'supervisorctl is not installed' }, async (t) => {
     const { socketPath } = await serve(t, { credentials: { username: 'admin', password: `{SHA}${sha}` } });
-    const refused = await run(SUPERVISORCTL!, ['-s', `unix://${socketPath}`, 'status'], { timeoutMs: 20000 });
+    const refused = await run(SUPERVISORCTL!, ['-s', `unix://${socketPath}`, 'status'], { timeoutMs: 60000 });
     assert.equal(refused.stdout.split('\n')[0], 'Server requires authentication');
     assert.match(refused.stdout, /401 Unauthorized/);
     assert.equal(refused.code, 1);
-    const allowed = await run(SUPERVISORCTL!, ['-s', `unix://${socketPath}`, '-u', 'admin', '-p', 'secret', 'status', 'server:server_00'], { timeoutMs: 20000 });
+    const allowed = await run(SUPERVISORCTL!, ['-s', `unix://${socketPath}`, '-u', 'admin', '-p', 'secret', 'status', 'server:server_00'], { timeoutMs: 60000 });
     assert.match(allowed.stdout, /^server:server_00 {17}RUNNING {3}pid 4242, uptime /);
     assert.equal(allowed.code, 0);
   });
@@ -268,5 +281,28 @@ describe('control server: the socket file', () => {
     const client = createRpcClient({ serverUrl: 'unix:///nonexistent/tdaemon.sock' });
     await assert.rejects(client.call('supervisor.getVersion'), (e: RpcTransportError) => e.kind === 'no-such-file' && e.message === 'unix:///nonexistent/tdaemon.sock no such file');
     client.close();
+  });
+});
+
+describe('control server: TCP', () => {
+  it('serves the same RPC on TCP; the real supervisorctl with -u/-p; the client over http://', async (t) => {
+    const { fake } = await serve(t);
+    const tcp = await startRpcServer({ backend: fake, tcp: { host: '127.0.0.1', port: 0 }, credentials: { username: 'admin', password: 'secret' } });
+    t.after(() => tcp.close());
+    const url = `http://127.0.0.1:${tcp.tcpPort}`;
+    const client = createRpcClient({ serverUrl: url, username: 'admin', password: 'secret' });
+    t.after(() => client.close());
+    assert.equal(await client.call('supervisor.getAPIVersion'), '3.0');
+    if (SUPERVISORCTL) {
+      const result = await run(SUPERVISORCTL, ['-s', url, '-u', 'admin', '-p', 'secret', 'status', 'server:server_00'], { timeoutMs: 60000 });
+      assert.match(result.stdout, /^server:server_00 {17}RUNNING {3}pid 4242, uptime /);
+      const refused = await run(SUPERVISORCTL, ['-s', url, '-u', 'admin', '-p', 'wrong', 'status'], { timeoutMs: 60000 });
+      assert.equal(refused.stdout.split('\n')[0], 'Server requires authentication');
+    }
+  });
+
+  it('refuses a non-loopback address without credentials', async (t) => {
+    const { fake } = await serve(t);
+    await assert.rejects(startRpcServer({ backend: fake, tcp: { host: '0.0.0.0', port: 0 } }), (e: NodeJS.ErrnoException) => e.code === 'EINSECURE' && /without a username and password/.test(e.message));
   });
 });

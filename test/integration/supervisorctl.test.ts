@@ -86,7 +86,7 @@ describe('the real supervisorctl against our control server', { skip: SUPERVISOR
   });
 
   it('status: every line and the exit status as supervisord gave them (the binary itself)', async () => {
-    const result = await run(SUPERVISORCTL!, ['-c', conf, 'status'], { timeoutMs: 20000 });
+    const result = await run(SUPERVISORCTL!, ['-c', conf, 'status'], { timeoutMs: 60000 });
     assert.deepEqual([result.stdout, result.code, result.stderr], [captured('status_mixed').stdout, 3, '']);
     await expectCapture('status_mixed', ['status']);
   });

@@ -16,6 +16,9 @@ const PURE = [
   'src/control/dispatch.ts',
   'src/control/backend.ts',
   'src/control/ctl-commands.ts',
+  'src/control/ctl-run.ts',
+  'src/control/ctl-process-verbs.ts',
+  'src/control/logtail-path.ts',
 ];
 
 it('the pure control modules import no node: module, and only pure siblings', () => {

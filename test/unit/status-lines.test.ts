@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { followStart, planRead, planTail } from '../../src/control/log-ranges';
+import { parseLogtailPath } from '../../src/control/logtail-path';
 import { describeProcess, Faults, formatStopTime, formatUptime, makeNamespec, RpcFault, settleEach, splitNamespec, toProcessInfo } from '../../src/control/protocol';
 import {
   clearResultLine,
@@ -214,4 +215,21 @@ describe('log byte ranges (values from supervisor readFile/tailFile on a 100-byt
     assert.equal(followStart(1024), 0);
     assert.equal(followStart(10), 0);
   });
+});
+
+describe('/logtail paths name a process, never a file', () => {
+  const table: Array<[string, ReturnType<typeof parseLogtailPath>]> = [
+    ['/logtail/server:server_00/stdout', { namespec: 'server:server_00', channel: 'stdout' }],
+    ['/logtail/server:server_00', { namespec: 'server:server_00', channel: 'stdout' }],
+    ['/logtail/server%3Aserver_00/stderr', { namespec: 'server:server_00', channel: 'stderr' }],
+    ['//logtail/crash/stdout?x=1', { namespec: 'crash', channel: 'stdout' }],
+    ['/logtail/../../etc/passwd', null],
+    ['/logtail/..%2F..%2Fetc%2Fpasswd', null],
+    ['/logtail/x/stdin', null],
+    ['/logtail/web:*/stdout', null],
+    ['/logtail/', null],
+    ['/logtail/%E0%A4%A', null],
+    ['/logtailx/a', null],
+  ];
+  for (const [url, want] of table) it(url, () => assert.deepEqual(parseLogtailPath(url), want));
 });

@@ -92,10 +92,12 @@ describe('xmlrpc values', () => {
     it(`decodes ${JSON.stringify(xml).slice(0, 60)}`, () => assert.deepEqual(decodeOne(xml), value));
   }
 
-  it('decodes a struct into an object without a prototype (a __proto__ key is just a key)', () => {
-    const value = decodeOne('<struct><member><name>__proto__</name><value><int>1</int></value></member><member><name>a</name><value><string>b</string></value></member></struct>') as Record<string, XmlRpcValue>;
-    assert.equal(Object.getPrototypeOf(value), null);
+  it('decodes a struct key "__proto__" as a plain key, never as the prototype', () => {
+    const value = decodeOne('<struct><member><name>__proto__</name><value><struct><member><name>polluted</name><value>yes</value></member></struct></value></member><member><name>a</name><value><string>b</string></value></member></struct>') as Record<string, XmlRpcValue>;
+    assert.equal(Object.getPrototypeOf(value), Object.prototype);
+    assert.equal((value as { polluted?: string }).polluted, undefined);
     assert.deepEqual(Object.keys(value), ['__proto__', 'a']);
+    assert.deepEqual({ ...(value.__proto__ as object) }, { polluted: 'yes' });
     assert.equal(({} as Record<string, unknown>).a, undefined);
   });
 
