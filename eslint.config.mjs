@@ -4,7 +4,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['build/', 'dist/', 'node_modules/', 'test/fixtures/', 'test/coreutils/', 'scripts/', 'bin/', 'eslint.config.mjs'] },
+  { ignores: ['build/', 'dist/', 'node_modules/', 'test/fixtures/', 'test/coreutils/', 'scripts/', 'bin/', 'examples/', 'eslint.config.mjs'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
