@@ -54,7 +54,7 @@ async function run(connection: Connection, { verb, operands, argv }: VerbCall): 
     case 'reread':
       return print(await ctl.ctlReread(caller));
     case 'update':
-      return print(await ctl.ctlUpdate(caller, operands));
+      return print(await ctl.ctlUpdate(caller, operands, true));
     case 'clear':
       return print(await ctl.ctlClear(caller, operands));
     case 'shutdown':

@@ -106,4 +106,6 @@ export interface SupervisorBackend {
   clearLog?(): Maybe<true>;
   restart?(): Maybe<true>;
   sendProcessStdin?(namespec: string, chars: string): Maybe<true>;
+  /** tdaemon's update of a changed group: stops removed processes, starts added ones, restarts changed ones, touches nothing else. */
+  updateProcessGroup?(group: string): Promise<true>;
 }

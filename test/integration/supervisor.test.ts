@@ -182,4 +182,54 @@ describe('tdaemon -c: a supervisord config file under one supervisor', { concurr
     assert.equal(missing.code, 6);
     assert.match(missing.stderr, /^tdaemon: [^\n]*nope\.conf[^\n]*\n$/);
   });
+
+  it('numprocs and groups: one line per process, group:* selects a group', async (t) => {
+    const s = supervised(
+      t,
+      '[program:web]\nprocess_name=web_%(process_num)d\nnumprocs=2\nnumprocs_start=1\ncommand=sleep 1000\nstartsecs=0\n\n' +
+        '[program:a]\ncommand=sleep 1000\nstartsecs=0\n\n[program:b]\ncommand=sleep 1000\nstartsecs=0\n\n[group:pair]\nprograms=a,b\n',
+    );
+    const up = await s.td('up');
+    assert.equal(up.code, 0, up.stderr);
+    const names = up.stdout.split('\n').filter(Boolean).map((line) => line.split(/\s+/)[0]);
+    assert.deepEqual(names, ['pair:a', 'pair:b', 'web:web_1', 'web:web_2']);
+    for (const name of names) await s.pidOf(name);
+    const stop = await s.td('stop', 'pair:*');
+    assert.equal(stop.stdout, 'pair:a: stopped\npair:b: stopped\n');
+    const status = await s.td('status', 'web:*');
+    assert.equal(status.code, 0);
+    assert.equal(status.stdout.split('\n').filter(Boolean).length, 2);
+  });
+
+  it('reread and update: added programs start, removed ones stop, changed ones restart, the others keep their pids', async (t) => {
+    const program = (name: string, command = 'sleep 1000') => `[program:${name}]\ncommand=${command}\nstartsecs=0\n\n`;
+    const s = supervised(t, program('keep') + program('change') + program('drop'));
+    assert.equal((await s.td('up')).code, 0);
+    const keep = await s.pidOf('keep');
+    const change = await s.pidOf('change');
+    const drop = await s.pidOf('drop');
+    const text = fs.readFileSync(s.conf, 'utf8');
+    fs.writeFileSync(s.conf, text.replace(program('change'), program('change', 'sleep 1001')).replace(program('drop'), program('add')));
+    const reread = await s.td('reread');
+    assert.equal(reread.stdout, 'add: available\nchange: changed\ndrop: disappeared\n');
+    const update = await s.td('update');
+    assert.equal(update.code, 0, update.stdout);
+    assert.equal(update.stdout, 'drop: stopped\ndrop: removed process group\nchange: stopped\nchange: updated process group\nadd: added process group\n');
+    assert.equal(await s.pidOf('keep'), keep, 'an untouched program keeps its pid');
+    assert.ok(isDead(change) && isDead(drop));
+    assert.notEqual(await s.pidOf('change'), change);
+    assert.ok((await s.pidOf('add')) > 0);
+    const avail = await s.td('avail');
+    assert.deepEqual(avail.stdout.split('\n').filter(Boolean).map((l) => l.split(/\s+/)[0]), ['add', 'change', 'keep']);
+  });
+
+  it('a program that reaches RUNNING and then keeps dying is FATAL by the crash-loop rule of its tdaemon_* keys', async (t) => {
+    const s = supervised(t, '[program:loop]\ncommand=sh -c "sleep 0.3; exit 1"\nstartsecs=0\ntdaemon_backoff_max=0.2\ntdaemon_crash_limit=4\n');
+    const up = await s.td('up');
+    assert.equal(up.code, 0, up.stdout);
+    await waitFor(async () => (await s.td('status', 'loop')).stdout.includes('FATAL'), 'the crash loop to be given up', 20000);
+    const log = fs.readFileSync(path.join(s.dir, 'supervisord.log'), 'utf8');
+    assert.equal((log.match(/spawned: 'loop'/g) ?? []).length, 5);
+    assert.match(log, /gave up: loop entered FATAL state, 5 deaths in 60 s/);
+  });
 });

@@ -2,7 +2,7 @@ import fs = require('node:fs');
 import path = require('node:path');
 import { writeFileAtomic, removeIfHolds } from '../../common/atomic-file';
 import { readProcStat } from '../../common/proc';
-import { diffGroups, formatProblem, type GroupSpec, type ProcessSpec, type SupervisorConfig } from '../../config';
+import { diffGroups, diffProcesses, formatProblem, type GroupSpec, type ProcessSpec, type SupervisorConfig } from '../../config';
 import { createFileLogReader } from '../../control/log-files';
 import { Faults, RpcFault, type ConfigChanges } from '../../control/protocol';
 import { startRpcServer, type RpcServer } from '../../control/rpc-server';
@@ -47,6 +47,7 @@ export class Supervisor {
         reread: () => this.reread(),
         addGroup: (group) => this.addGroup(group),
         removeGroup: (group) => this.removeGroup(group),
+        updateGroup: (group) => this.updateGroup(group),
         mainLogFile: () => this.files.logfile,
       }),
       socketPath: this.files.socket,
@@ -152,6 +153,30 @@ export class Supervisor {
     for (const p of processes) p.dispose();
     this.table.removeGroup(name);
     this.config = { ...this.config, groups: this.config.groups.filter((g) => g.name !== name) };
+  }
+
+  /**
+   * tdaemon's update of a changed group: removed processes are stopped and
+   * dropped, added ones created (and started if autostart), changed ones
+   * stopped and started again with their new spec; the others are not
+   * touched (supervisorctl's update restarts the whole group).
+   */
+  private async updateGroup(name: string): Promise<void> {
+    const next = (this.pending ?? this.config).groups.find((g) => g.name === name);
+    const active = this.config.groups.find((g) => g.name === name);
+    if (!next || !active) throw new RpcFault(Faults.BAD_NAME, name);
+    const diff = diffProcesses([active], [next]);
+    const gone = [...diff.removed, ...diff.changed.map((c) => c.before)].map((spec) => this.table.one(spec.namespec));
+    for (const p of gone) p.stop();
+    await Promise.all(gone.map((p) => p.whenDown()));
+    for (const p of gone) {
+      p.dispose();
+      this.table.removeProcess(name, p.spec.name);
+    }
+    this.config = { ...this.config, groups: this.config.groups.map((g) => (g.name === name ? next : g)) };
+    const fresh = [...diff.added, ...diff.changed.map((c) => c.after)];
+    const created = this.addGroupProcesses({ ...next, processes: fresh });
+    await this.startAll(created.filter((p) => p.spec.autostart));
   }
 
   /** Stops every program (highest priority number first), then the server, and exits 0. */
