@@ -203,7 +203,7 @@ export class Supervisor {
  * exit 2, before anything starts), refuses to run twice, writes the
  * pidfile, and runs the supervisor until it is stopped.
  */
-export async function runSupervisor(configFile: string): Promise<number> {
+export async function runSupervisor(configFile: string, warn: (line: string) => void): Promise<number> {
   const { config, warnings } = readConfig(configFile);
   const files = supervisorFiles(config);
   const running = runningSupervisor(files);
@@ -212,11 +212,7 @@ export async function runSupervisor(configFile: string): Promise<number> {
   const logFd = fs.openSync(files.logfile, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT, 0o644);
   const host = new Host(logFd, `tdaemon-supervisor[${process.pid}]`);
   for (const warning of warnings) host.log(`config: ${formatProblem(warning)}`);
-  if (process.pid === 1) {
-    process.stderr.write(
-      'tdaemon: running as PID 1: Node cannot reap orphans it did not start; put an init in front (docker run --init, tini)\n',
-    );
-  }
+  if (process.pid === 1) warn('running as PID 1: Node cannot reap orphans it did not start; put an init in front (docker run --init, tini)');
   fs.rmSync(files.socket, { force: true }); // no supervisor runs (checked above): a stale socket
   writeFileAtomic(files.pidfile, `${process.pid}\n`, 0o644);
   const supervisor = new Supervisor(config, files, host);
