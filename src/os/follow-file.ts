@@ -176,14 +176,24 @@ class Follower {
 
   /** Reads T from its position to its end, starting again at 0 if it was truncated. */
   private async drain(t: Tracked): Promise<void> {
-    const size = fs.fstatSync(t.fd).size;
-    if (size < t.position || !tailHolds(t.fd, t.position, t.marks)) {
-      const copy = await this.readCopy(t);
-      this.notice(`${this.file}: file truncated; ${copy === null ? '' : `read the rest of its old content from ${copy}, `}reading it from the start`);
-      t.position = 0;
-      t.marks = freshMarks();
+    while (!this.stopped) {
+      if (fs.fstatSync(t.fd).size < t.position || !tailHolds(t.fd, t.position, t.marks)) {
+        const copy = await this.readCopy(t);
+        this.notice(`${this.file}: file truncated; ${copy === null ? '' : `read the rest of its old content from ${copy}, `}reading it from the start`);
+        t.position = 0;
+        t.marks = freshMarks();
+      }
+      const count = await readAt(t.fd, this.buffer, t.position);
+      if (count === 0) return;
+      // Truncated and written again while the read ran? Then these bytes
+      // are not what follows ours: drop them, and the next turn of the
+      // loop handles the truncation.
+      if (!tailHolds(t.fd, t.position, t.marks)) continue;
+      const bytes = Buffer.from(this.buffer.subarray(0, count));
+      noteRead(t.marks, t.position, bytes);
+      t.position += count;
+      await this.options.onData(bytes);
     }
-    t.position = await this.pump(t.fd, t.position, t.marks);
   }
 
   /** What logrotate's copy of truncated T holds past our position; the copy's name, or null. */
@@ -197,25 +207,16 @@ class Follower {
       return null; // gone meanwhile
     }
     try {
-      await this.pump(fd, t.position, null);
+      for (let position = t.position; !this.stopped; ) {
+        const count = await readAt(fd, this.buffer, position);
+        if (count === 0) break;
+        position += count;
+        await this.options.onData(Buffer.from(this.buffer.subarray(0, count)));
+      }
     } finally {
       fs.closeSync(fd);
     }
     return copy;
-  }
-
-  /** Hands FD's bytes from FROM to its end to onData; returns where it stopped. */
-  private async pump(fd: number, from: number, marks: ReadMarks | null): Promise<number> {
-    let position = from;
-    while (!this.stopped) {
-      const count = await readAt(fd, this.buffer, position);
-      if (count === 0) break;
-      const bytes = Buffer.from(this.buffer.subarray(0, count));
-      if (marks !== null) noteRead(marks, position, bytes);
-      position += count;
-      await this.options.onData(bytes);
-    }
-    return position;
   }
 
   /** Opens FILE by name, from OFFSET, with a watch on it; null (and one notice) if it cannot be opened. */
