@@ -112,7 +112,7 @@ class Follower {
       this.finish = (error) => (error === undefined ? resolve() : reject(error));
       const signal = this.options.signal;
       if (signal?.aborted) return resolve();
-      signal?.addEventListener('abort', () => this.stop(), { once: true });
+      signal?.addEventListener('abort', this.onAbort, { once: true });
       if (isRemote(this.dir)) this.startPolling('a network file system');
       else this.watchDirectory();
       this.current = this.openByName(this.options.fromOffset ?? 0);
@@ -121,6 +121,8 @@ class Follower {
       this.wake();
     });
   }
+
+  private readonly onAbort = (): void => this.stop();
 
   private wake = (): void => {
     this.dirty = true;
@@ -278,6 +280,7 @@ class Follower {
 
   /** Closes everything once no check runs any more. */
   private release(): void {
+    this.options.signal?.removeEventListener('abort', this.onAbort);
     this.dirWatcher?.close();
     if (this.pollTimer !== null) clearInterval(this.pollTimer);
     for (const t of [this.current, this.previous]) if (t !== null) this.forget(t);

@@ -94,6 +94,7 @@ export class RotatingLog {
   private wantReopen = false;
   private wantClear = false;
   private failing: string | null = null;
+  private closing = false;
   private readonly maxBytes: number;
   private readonly backups: number;
   private readonly mode: number;
@@ -113,6 +114,10 @@ export class RotatingLog {
 
   /** Appends CHUNK after everything queued before it; DONE runs once it is written (or dropped). */
   write(chunk: Buffer, done?: () => void): void {
+    if (this.closing) {
+      done?.(); // after close(): dropped, as a closed file would
+      return;
+    }
     this.queue.push({ chunk, done });
     this.kick();
   }
@@ -155,29 +160,32 @@ export class RotatingLog {
 
   /** Opens FILE again by name (after logrotate renamed it), at the next line boundary. */
   reopen(): void {
+    if (this.closing) return;
     this.wantReopen = true;
     this.kick();
   }
 
   /** Removes FILE and starts a new one (supervisor's clearProcessLogs); the backups stay. */
   clear(): void {
+    if (this.closing) return;
     this.wantClear = true;
     this.kick();
   }
 
-  /** Resolves once everything queued is written, then closes the file. */
+  /** Resolves once everything queued is written, then closes the file; later writes are dropped. */
   close(): Promise<void> {
     return new Promise((resolve) => {
       this.write(Buffer.alloc(0), () => {
         this.closeFile();
         resolve();
       });
+      this.closing = true;
     });
   }
 
   /** A source ended: a reopen waiting for the end of its line need wait no more. */
   private endOfSource(): void {
-    if (this.wantReopen && !this.busy()) this.applyReopen();
+    if (this.wantReopen && !this.busy() && !this.closing) this.applyReopen();
   }
 
   private busy(): boolean {

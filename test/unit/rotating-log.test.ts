@@ -161,6 +161,39 @@ describe('RotatingLog', () => {
     assert.equal(fs.readFileSync(file, 'utf8'), 'three\n');
   });
 
+  it('a reopen waiting for the end of a line happens when its source ends without one', async (t) => {
+    const file = path.join(makeTempDir(t), 'app.log');
+    const log = new RotatingLog(file, { maxBytes: 0, backups: 0 });
+    const source = new PassThrough();
+    const copied = log.copyFrom(source);
+    source.write('one\nunfinished');
+    await new Promise((resolve) => setImmediate(resolve));
+    fs.renameSync(file, `${file}.1`);
+    log.reopen();
+    source.end();
+    await copied;
+    log.write(Buffer.from('next\n'));
+    await log.close();
+    assert.equal(fs.readFileSync(`${file}.1`, 'utf8'), 'one\nunfinished');
+    assert.equal(fs.readFileSync(file, 'utf8'), 'next\n');
+  });
+
+  it('a failing source is reported and its copy ends; what came before is kept', async (t) => {
+    const file = path.join(makeTempDir(t), 'app.log');
+    const errors: string[] = [];
+    const log = new RotatingLog(file, { maxBytes: 0, backups: 0, onError: (error) => errors.push(error.message) });
+    const source = new PassThrough();
+    const copied = log.copyFrom(source);
+    source.write('kept\n');
+    await new Promise((resolve) => setImmediate(resolve));
+    source.destroy(new Error('pipe broke'));
+    await copied;
+    await log.close();
+    log.write(Buffer.from('after close\n'));
+    assert.deepEqual(errors, ['pipe broke']);
+    assert.equal(fs.readFileSync(file, 'utf8'), 'kept\n');
+  });
+
   it('clear() removes the file and starts an empty one; the backups stay', async (t) => {
     const file = path.join(makeTempDir(t), 'app.log');
     const log = new RotatingLog(file, { maxBytes: 10, backups: 2 });
