@@ -16,6 +16,9 @@ import type { Readable } from 'node:stream';
  *   file is full is finished in this file first, and a line longer than
  *   maxBytes is written whole into a file of its own. So a file exceeds
  *   maxBytes only by the line it had open, or by one overlong line.
+ *   One bound, so that output without newlines (a progress bar redrawn
+ *   with \r, binary data) cannot defeat rotation and fill the disk: no file
+ *   grows past 2 x maxBytes; a line still open there is cut.
  * - Bytes are written through at once, never held in memory waiting for
  *   their newline: a prompt without one shows up in `logs -f` at once, and
  *   a host that is SIGKILLed loses nothing it had read from the pipe. It is
@@ -65,10 +68,11 @@ export const ROTATE = -1;
 /**
  * Where the next write of CHUNK from START must stop (exclusive), or
  * ROTATE. ROOM is what the file may still take (Infinity without a limit;
- * 0 forces the open line to be finished first). AT_LINE_START says the
- * file ends with a newline (or is empty); EMPTY that it holds nothing.
+ * 0 makes an open line be finished first); SLACK what it may take at most
+ * to finish an open line. AT_LINE_START says the file ends with a newline
+ * (or is empty); EMPTY that it holds nothing.
  */
-export function planWrite(chunk: Buffer, start: number, room: number, atLineStart: boolean, empty: boolean): number {
+export function planWrite(chunk: Buffer, start: number, room: number, slack: number, atLineStart: boolean, empty: boolean): number {
   const end = chunk.length;
   if (end - start <= room) return end;
   if (atLineStart) {
@@ -76,9 +80,11 @@ export function planWrite(chunk: Buffer, start: number, room: number, atLineStar
     if (cut >= start) return cut + 1; // the whole lines that fit
     if (!empty) return ROTATE;
   }
-  // The open line (or an overlong first line of an empty file) is written whole here.
+  // The open line (or an overlong first line of an empty file) is finished here, within the slack.
+  if (slack <= 0 && !empty) return ROTATE;
+  const limit = Math.min(end, start + Math.max(slack, 1));
   const newline = chunk.indexOf(NEWLINE, start);
-  return newline < 0 ? end : newline + 1;
+  return newline >= 0 && newline < limit ? newline + 1 : limit;
 }
 
 interface Pending {
@@ -96,7 +102,7 @@ export class RotatingLog {
   private readonly queue: Pending[] = [];
   private current: Pending | null = null;
   private offset = 0;
-  private stop = 0;
+  private pieceEnd = 0;
   private writing = false;
   private stepping = false;
   private wantReopen = false;
@@ -154,6 +160,7 @@ export class RotatingLog {
         this.write(typeof chunk === 'string' ? Buffer.from(chunk) : chunk, written);
       });
       const finish = (): void => {
+        if (finished) return;
         finished = true;
         settle();
       };
@@ -229,13 +236,15 @@ export class RotatingLog {
           if (this.closed) return;
           continue;
         }
-        const room = this.wantReopen ? 0 : this.maxBytes > 0 ? this.maxBytes - this.size : Infinity;
-        const stop = planWrite(chunk, this.offset, room, this.atLineStart, this.size === 0);
+        const limited = this.maxBytes > 0;
+        const room = this.wantReopen ? 0 : limited ? this.maxBytes - this.size : Infinity;
+        const slack = limited ? 2 * this.maxBytes - this.size : Infinity;
+        const stop = planWrite(chunk, this.offset, room, slack, this.atLineStart, this.size === 0);
         if (stop === ROTATE) {
           this.rotate();
           continue;
         }
-        this.stop = stop;
+        this.pieceEnd = stop;
         this.writing = true;
         fs.write(this.fd, chunk, this.offset, stop - this.offset, null, this.afterWrite);
         return;
@@ -250,7 +259,7 @@ export class RotatingLog {
     const chunk = this.current!.chunk;
     if (error !== null || count <= 0) {
       this.report(error ?? Object.assign(new Error(`write to ${this.path} made no progress`), { code: 'EIO' }));
-      this.offset = this.stop; // dropped; the next piece tries again
+      this.offset = this.pieceEnd; // dropped; the next piece tries again
     } else {
       this.failing = null;
       this.offset += count;

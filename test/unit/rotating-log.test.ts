@@ -22,23 +22,27 @@ function readAll(file: string, backups: number): { text: string; files: string[]
 }
 
 describe('planWrite: where the next write stops', () => {
-  const cases: Array<[string, string, number, number, boolean, boolean, number]> = [
-    // name, chunk, start, room, atLineStart, empty, expected
-    ['all fits', 'ab\ncd\n', 0, 100, true, false, 6],
-    ['no limit', 'ab\ncd\n', 0, Infinity, true, false, 6],
-    ['cut at the last newline that fits', 'ab\ncd\nef\n', 0, 7, true, false, 6],
-    ['cut from a later start', 'xxab\ncd\nef\n', 2, 7, true, false, 8],
-    ['no whole line fits: rotate', 'abcdef\n', 0, 3, true, false, ROTATE],
-    ['full file: rotate', 'ab\n', 0, 0, true, false, ROTATE],
-    ['over-full file: rotate', 'ab\n', 0, -5, true, false, ROTATE],
-    ['an open line is finished first', 'cd\nef\n', 0, 0, false, false, 3],
-    ['an open line without its newline is written through', 'cdef', 0, 0, false, false, 4],
-    ['an overlong line in an empty file is written whole', 'abcdefgh\nij\n', 0, 4, true, true, 9],
-    ['an overlong line without its end yet', 'abcdefgh', 0, 4, true, true, 8],
-    ['room for the first line of an empty file', 'ab\ncdefgh\n', 0, 4, true, true, 3],
+  const cases: Array<[string, string, number, number, number, boolean, boolean, number]> = [
+    // name, chunk, start, room, slack, atLineStart, empty, expected
+    ['all fits', 'ab\ncd\n', 0, 100, 200, true, false, 6],
+    ['no limit', 'ab\ncd\n', 0, Infinity, Infinity, true, false, 6],
+    ['cut at the last newline that fits', 'ab\ncd\nef\n', 0, 7, 20, true, false, 6],
+    ['cut from a later start', 'xxab\ncd\nef\n', 2, 7, 20, true, false, 8],
+    ['no whole line fits: rotate', 'abcdef\n', 0, 3, 20, true, false, ROTATE],
+    ['full file: rotate', 'ab\n', 0, 0, 20, true, false, ROTATE],
+    ['over-full file: rotate', 'ab\n', 0, -5, 10, true, false, ROTATE],
+    ['an open line is finished first', 'cd\nef\n', 0, 0, 20, false, false, 3],
+    ['an open line without its newline is written through', 'cdef', 0, 0, 20, false, false, 4],
+    ['an open line to finish before a reopen, no limit', 'cdef\ngh\n', 0, 0, Infinity, false, false, 5],
+    ['an open line is cut where the slack ends', 'cdefgh\n', 0, 0, 4, false, false, 4],
+    ['an open line past the slack: rotate', 'gh\n', 0, -10, 0, false, false, ROTATE],
+    ['an overlong line in an empty file is written whole', 'abcdefgh\nij\n', 0, 4, 10, true, true, 9],
+    ['an overlong line without its end yet', 'abcdefgh', 0, 4, 8, true, true, 8],
+    ['an overlong line longer than the slack is cut', 'abcdefghij\n', 0, 4, 8, true, true, 8],
+    ['room for the first line of an empty file', 'ab\ncdefgh\n', 0, 4, 8, true, true, 3],
   ];
-  for (const [name, chunk, start, room, atLineStart, empty, expected] of cases) {
-    it(name, () => assert.equal(planWrite(Buffer.from(chunk), start, room, atLineStart, empty), expected));
+  for (const [name, chunk, start, room, slack, atLineStart, empty, expected] of cases) {
+    it(name, () => assert.equal(planWrite(Buffer.from(chunk), start, room, slack, atLineStart, empty), expected));
   }
 });
 
@@ -93,7 +97,7 @@ describe('RotatingLog', () => {
   it('writes a line longer than maxBytes whole, in a file of its own', async (t) => {
     const file = path.join(makeTempDir(t), 'app.log');
     const log = new RotatingLog(file, { maxBytes: 30, backups: 5 });
-    const long = `${'x'.repeat(100)}\n`;
+    const long = `${'x'.repeat(55)}\n`;
     log.write(Buffer.from('short 1\n'));
     log.write(Buffer.from(long.slice(0, 40)));
     log.write(Buffer.from(long.slice(40)));
@@ -102,6 +106,15 @@ describe('RotatingLog', () => {
     assert.equal(fs.readFileSync(`${file}.2`, 'utf8'), 'short 1\n');
     assert.equal(fs.readFileSync(`${file}.1`, 'utf8'), long);
     assert.equal(fs.readFileSync(file, 'utf8'), 'short 2\n');
+  });
+
+  it('cuts output without newlines every 2 x maxBytes, so rotation still bounds the disk', async (t) => {
+    const file = path.join(makeTempDir(t), 'app.log');
+    const log = new RotatingLog(file, { maxBytes: 100, backups: 3 });
+    for (let n = 0; n < 10; n++) log.write(Buffer.from('\r progress'.repeat(10))); // 10 x 100 bytes
+    await log.close();
+    const sizes = ['.3', '.2', '.1', ''].map((suffix) => fs.statSync(`${file}${suffix}`).size);
+    assert.deepEqual(sizes, [200, 200, 200, 200]); // five files of 200 bytes; the oldest fell off
   });
 
   it('a partial line at the end of a chunk stays in its file until its newline; bytes are written through', async (t) => {
