@@ -56,7 +56,7 @@ export interface FollowOptions {
   signal?: AbortSignal;
 }
 
-/** Follows FILE until SIGNAL aborts; rejects only if onData throws. */
+/** Follows FILE until SIGNAL aborts; rejects only if onData throws or a read fails (EIO). */
 export function followFile(file: string, options: FollowOptions): Promise<void> {
   return new Follower(file, options).run();
 }
@@ -232,8 +232,14 @@ class Follower {
       this.failedOpen = code;
       return null;
     }
-    this.failedOpen = null;
     const stats = fs.fstatSync(fd);
+    if (!stats.isFile()) {
+      fs.closeSync(fd);
+      if (this.failedOpen !== 'type') this.notice(`${this.file} is not a regular file; waiting for one`);
+      this.failedOpen = 'type';
+      return null;
+    }
+    this.failedOpen = null;
     const marks = offset <= stats.size ? marksAt(fd, offset) : freshMarks();
     const t: Tracked = { fd, dev: stats.dev, ino: stats.ino, position: offset, watcher: null, marks };
     if (this.pollTimer === null) t.watcher = this.watch(this.file, this.wake);

@@ -3,8 +3,10 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { followFile } from '../../src/os/follow-file';
 import { RotatingLog } from '../../src/os/rotating-log';
-import { ROOT } from '../helpers/paths';
+import { fixture, ROOT } from '../helpers/paths';
+import { Reaper, waitFor } from '../helpers/processes';
 import { run } from '../helpers/run';
 import { makeTempDir } from '../helpers/tmp';
 
@@ -26,6 +28,29 @@ describe('RotatingLog with real processes', () => {
     assert.equal(lines.length, 100000);
     lines.forEach((line, index) => assert.equal(line, `line ${String(index + 1).padStart(6, '0')}`));
     for (const part of parts) assert.ok(part.endsWith('\n'), 'a file ends inside a line');
+  });
+
+  it('followFile shows every line of a log that RotatingLog rotates under it, once, in order', async (t) => {
+    const file = path.join(makeTempDir(t), 'app.log');
+    const count = 6000;
+    const log = new RotatingLog(file, { maxBytes: 8 * 1024, backups: 100 }); // a rotation about every 0.5 s
+    const chunks: Buffer[] = [];
+    const controller = new AbortController();
+    const following = followFile(file, { onData: (bytes) => void chunks.push(bytes), signal: controller.signal });
+    const reaper = new Reaper();
+    t.after(async () => {
+      controller.abort();
+      await following;
+      await reaper.reap();
+    });
+    const child = spawn(process.execPath, [fixture('numbered-writer.js'), '-', 'keep', '2000', String(count)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    reaper.track(child.pid);
+    await log.copyFrom(child.stdout);
+    await log.close();
+    const expected = Array.from({ length: count }, (_, i) => `line ${i + 1}\n`).join('');
+    await waitFor(() => Buffer.concat(chunks).length >= expected.length || null, 'the follower to see the last line', 10000, 5);
+    assert.equal(Buffer.concat(chunks).toString(), expected);
+    assert.ok(fs.existsSync(`${file}.5`), 'too few rotations to mean anything');
   });
 
   it('past RLIMIT_FSIZE: EFBIG goes to onError once, and the host lives on', async (t) => {
