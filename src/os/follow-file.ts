@@ -43,7 +43,10 @@ import { findCopy, freshMarks, marksAt, noteRead, tailHolds, type ReadMarks } fr
  * directory (`compress` without `delaycompress`, `olddir`) before we look,
  * the lines between our last read and the copy are lost too. inotify makes
  * that window a millisecond or so; the 100 ms poller this replaces lost
- * 2-5 lines per truncation at 50 lines/s.
+ * 2-5 lines per truncation at 50 lines/s. A file that is created and
+ * renamed away again between two of our checks (two rotations within a
+ * millisecond or so, or within a second when polling) is never opened, as
+ * with tail -F.
  */
 
 export interface FollowOptions {

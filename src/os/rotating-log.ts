@@ -22,7 +22,8 @@ import type { Readable } from 'node:stream';
  * - Bytes are written through at once, never held in memory waiting for
  *   their newline: a prompt without one shows up in `logs -f` at once, and
  *   a host that is SIGKILLed loses nothing it had read from the pipe. It is
- *   the rotation (and a reopen) that waits for the line's end, not the bytes.
+ *   the rotation (and a reopen) that waits for the line's end, not the
+ *   bytes. When a source ends (the child died mid-line), its line is over.
  * - Rotation is lazy: it happens when the next bytes would not fit, so a
  *   file that is exactly full is not followed by an empty new one.
  *
