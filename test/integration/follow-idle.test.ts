@@ -57,7 +57,8 @@ describe('followFile when nothing happens', () => {
     const dir = path.join(makeTempDir(t), 'later');
     const file = path.join(dir, 'app.log');
     const follower = startFollower(t, file);
-    await waitFor(() => follower.output().includes('checking it every second'), 'the notice');
+    await waitFor(() => follower.output().includes('does not exist (yet)'), 'the notice that it waits');
+    assert.match(follower.output(), /checking it every second/);
     fs.mkdirSync(dir);
     fs.writeFileSync(file, 'hello\n');
     await waitFor(() => follower.output().endsWith('hello\n'), 'the line', 5000);
