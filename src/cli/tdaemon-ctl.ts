@@ -1,9 +1,11 @@
 // Supervisor mode's verbs (dist/tdaemon-ctl.js): the config reader, the
 // XML-RPC client and supervisorctl's lines. Loaded only with -c, so that the
 // daemon verbs never pay for it.
+import fs = require('node:fs');
 import path = require('node:path');
 import { showLogFile } from '../app/logs';
 import { bringUp, connect, waitForExit, type Connection } from '../app/supervisor/ctl';
+import { processLogPaths } from '../app/supervisor/logs';
 import { writeAll, writeQuietly } from '../common/say';
 import * as ctl from '../control/ctl-commands';
 import type { ProcessInfo } from '../control/protocol';
@@ -26,6 +28,13 @@ export async function runSupervisorVerb(call: VerbCall): Promise<number> {
   const connection = connect(call.configFile);
   try {
     return await run(connection, call);
+  } catch (error) {
+    // No supervisor to talk to: supervisorctl's words, and its status 4.
+    if (error instanceof Error && error.name === 'RpcTransportError') {
+      complain(error.message);
+      return 4;
+    }
+    throw error;
   } finally {
     connection.client.close();
   }
@@ -124,11 +133,17 @@ async function statusJson(connection: Connection, names: string[]): Promise<numb
   return rows.every((r) => r.state === 'RUNNING') ? EXIT.OK : 3;
 }
 
+/** The log named in the config (no supervisor needed: the files are the config's). */
 async function logs(connection: Connection, operands: string[], argv: Words): Promise<number> {
   if (operands.length !== 1) throw new DaemonError('USAGE', 'logs takes one program name: tdaemon -c FILE logs NAME [-n N] [-f] [--stderr]');
-  const info = (await connection.client.call('supervisor.getProcessInfo', [operands[0]])) as unknown as ProcessInfo;
-  const file = argv.stderr === true ? info.stderr_logfile : info.stdout_logfile;
-  if (!file) throw new DaemonError('FAILED', `${operands[0]}: no ${argv.stderr === true ? 'stderr' : 'stdout'} log`);
+  const { config } = connection;
+  const name = operands[0];
+  const spec = config.groups.flatMap((g) => g.processes).find((p) => p.namespec === name || `${p.group}:${p.name}` === name);
+  if (!spec) throw new DaemonError('USAGE', `${name}: ERROR (no such process)`);
+  const paths = processLogPaths(spec, config.supervisord.childlogdir, config.supervisord.identifier);
+  const file = argv.stderr === true ? paths.stderrPath : paths.stdoutPath;
+  if (!file) throw new DaemonError('FAILED', `${name}: no ${argv.stderr === true ? 'stderr' : 'stdout'} log file`);
+  if (!fs.existsSync(file)) throw new DaemonError('FAILED', `${name}: no log at ${file} yet`);
   await showLogFile(file, parseCount('lines', one(argv.lines), DEFAULTS.logLines), argv.follow === true, (bytes) => writeAll(1, bytes));
   return EXIT.OK;
 }

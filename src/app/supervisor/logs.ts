@@ -22,9 +22,8 @@ export interface ProcessLogs {
  * daemons do.
  */
 export function openProcessLogs(spec: ProcessSpec, childlogdir: string, identifier: string): ProcessLogs {
-  const stdoutPath = logPath(spec.stdout, spec.name, 'stdout', childlogdir, identifier);
+  const { stdoutPath, stderrPath } = processLogPaths(spec, childlogdir, identifier);
   const stdoutFd = openLog(stdoutPath);
-  const stderrPath = spec.redirectStderr ? '' : logPath(spec.stderr, spec.name, 'stderr', childlogdir, identifier);
   const stderrFd = spec.redirectStderr ? stdoutFd : openLog(stderrPath);
   return {
     stdoutFd,
@@ -43,6 +42,14 @@ export function openProcessLogs(spec: ProcessSpec, childlogdir: string, identifi
         }
       }
     },
+  };
+}
+
+/** The files a process's output goes to ('' for none), known from the config alone. */
+export function processLogPaths(spec: ProcessSpec, childlogdir: string, identifier: string): { stdoutPath: string; stderrPath: string } {
+  return {
+    stdoutPath: logPath(spec.stdout, spec.name, 'stdout', childlogdir, identifier),
+    stderrPath: spec.redirectStderr ? '' : logPath(spec.stderr, spec.name, 'stderr', childlogdir, identifier),
   };
 }
 
