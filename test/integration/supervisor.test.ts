@@ -232,4 +232,22 @@ describe('tdaemon -c: a supervisord config file under one supervisor', { concurr
     assert.equal((log.match(/spawned: 'loop'/g) ?? []).length, 5);
     assert.match(log, /gave up: loop entered FATAL state, 5 deaths in 60 s/);
   });
+
+  it('rotates a log by stdout_logfile_maxbytes, keeping every line whole, with stderr redirected into it', async (t) => {
+    const writer = 'i=0; while [ $i -lt 300 ]; do i=$((i+1)); echo "line $i of the rotation test"; echo "err $i" >&2; done; exec sleep 1000';
+    const s = supervised(t, `[program:chatty]\ncommand=sh -c '${writer}'\nstartsecs=0\nredirect_stderr=true\nstdout_logfile=DIR/chatty.log\nstdout_logfile_maxbytes=2KB\nstdout_logfile_backups=20\n`);
+    assert.equal((await s.td('up')).code, 0);
+    await s.pidOf('chatty');
+    const files = () => fs.readdirSync(s.dir).filter((f) => f.startsWith('chatty.log')).sort();
+    const text = () => files().map((f) => fs.readFileSync(path.join(s.dir, f), 'utf8'));
+    await waitFor(() => text().join('').includes('line 300 of'), 'the writer to finish');
+    assert.ok(files().length > 5, `rotated into ${files().join(' ')}`);
+    for (const chunk of text()) {
+      assert.ok(Buffer.byteLength(chunk) <= 2048 + 64, `a file holds ${Buffer.byteLength(chunk)} bytes`);
+      assert.ok(chunk === '' || chunk.endsWith('\n'), 'no line is split across files');
+    }
+    const lines = text().join('').split('\n').filter(Boolean);
+    assert.equal(lines.filter((l) => l.startsWith('line ')).length, 300);
+    assert.equal(lines.filter((l) => l.startsWith('err ')).length, 300);
+  });
 });

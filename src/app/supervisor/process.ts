@@ -85,8 +85,10 @@ export class SupervisedProcess {
       gid: spec.user?.gid,
       umask: spec.umask ?? undefined,
       keepReady: false,
-      stdout: logs.stdoutFd,
-      stderr: logs.stderrFd,
+      stdout: logs.stdout,
+      stderr: logs.stderr,
+      stderrToStdout: logs.stderrToStdout,
+      onOutput: (stdout, stderr) => logs.attach(stdout, stderr),
       onExit: (pid, code, signal) => this.unit.childExited(pid, code, signal),
       onError: (message) => options.log(`${spec.namespec}: ${message}`),
     });

@@ -83,7 +83,7 @@ export class Supervisor {
       const process = new SupervisedProcess({
         spec,
         env: this.environmentFor(spec),
-        logs: openProcessLogs(spec, settings.childlogdir, settings.identifier),
+        logs: openProcessLogs(spec, settings.childlogdir, settings.identifier, (message) => this.host.log(message)),
         tagFamily: () => ({ tag: { pidfile: this.tagOf(spec), sinceTicks: this.startedTicks } }),
         log: (line) => this.host.log(line),
         onChange: (p) => this.afterChange(p),
