@@ -26,7 +26,8 @@ fi
 version=$("$program" --version | sed -n '1s/.* //p;q')
 cd "$work" || exit 99
 export srcdir="$work" built_programs="$name${1:+ $*}" VERSION="$version" EXEEXT= host_os=linux-gnu SHELL=/bin/sh
-export PATH="$work/bin:$PATH" LC_ALL=C
+# As coreutils' make check does: the program under test first on PATH.
+export PATH="$work/src:$work/bin:$PATH" LC_ALL=C
 unset POSIXLY_CORRECT VERBOSE DEBUG
 case $test in
   *.pl)
