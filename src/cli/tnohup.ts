@@ -1,6 +1,6 @@
 import { VERSION } from '../common/version';
 import { dieOf, exitWith } from '../nohup/exit';
-import { takeClosedDescriptors } from '../nohup/facts';
+import { takeClosedDescriptors, takeInheritedDescriptors } from '../nohup/facts';
 import { readCommandLine } from '../nohup/options';
 import { runNohup } from '../nohup/run';
 import { describeCode, writeText } from '../nohup/write';
@@ -35,6 +35,7 @@ Exit status:
 
 function main(argv: string[]): void {
   const closed = takeClosedDescriptors(process.env);
+  const inherited = takeInheritedDescriptors(process.env);
   const internalFailure = process.env.POSIXLY_CORRECT !== undefined ? 127 : 125;
   const say = (line: string) => writeText(2, `tnohup: ${line}\n`, closed);
   const usageError = (line: string): never => {
@@ -58,7 +59,7 @@ function main(argv: string[]): void {
   if (line.action !== 'run') return;
   const [command, ...args] = line.operands;
   if (command === undefined) usageError('missing operand');
-  runNohup({ command, args, pidfile: line.pidfile, output: line.output, internalFailure, closed });
+  runNohup({ command, args, pidfile: line.pidfile, output: line.output, internalFailure, closed, inherited });
 }
 
 try {

@@ -14,6 +14,21 @@ export function takeClosedDescriptors(env: NodeJS.ProcessEnv): Set<number> {
   return new Set([...text].map(Number).filter((fd) => fd === 0 || fd === 1 || fd === 2));
 }
 
+/**
+ * Node marks the descriptors it inherited close-on-exec at start-up; GNU
+ * nohup leaves them to the command. bin/tnohup lists those above 2 in
+ * TNOHUP_INHERITED_FDS (e.g. " 3 7"), to be handed on by number.
+ */
+export function takeInheritedDescriptors(env: NodeJS.ProcessEnv): number[] {
+  const text = env.TNOHUP_INHERITED_FDS ?? '';
+  delete env.TNOHUP_INHERITED_FDS;
+  return text
+    .split(' ')
+    .filter((word) => /^\d+$/.test(word))
+    .map(Number)
+    .filter((fd) => fd > 2);
+}
+
 /** Reads the three terminal facts GNU nohup decides on, plus -o and $HOME. */
 export function readTerminalFacts(closed: ReadonlySet<number>, outputOption: string | undefined, env: NodeJS.ProcessEnv): TerminalFacts {
   return {

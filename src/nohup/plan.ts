@@ -52,20 +52,16 @@ export function planNohup(facts: TerminalFacts): NohupPlan {
 }
 
 /**
- * The command's descriptors 0, 1 and 2. GNU opens the file on descriptor 1
- * when stdout is a terminal; otherwise (stdout closed, stderr a terminal)
- * with a plain open(2), which takes the lowest closed descriptor: 0 if stdin
- * is closed too, else 1. Stderr then becomes a copy of that descriptor.
+ * The command's descriptors 0, 1 and 2. The file becomes stdout when stdout
+ * is a terminal (or with -o). When stdout is closed and stderr a terminal,
+ * GNU opens the file, makes stderr a copy of it and closes the original:
+ * stdout stays closed. Otherwise stderr on a terminal follows stdout.
  */
 export function planDescriptors(facts: TerminalFacts, plan: NohupPlan, fileOpened: boolean): [Slot, Slot, Slot] {
   const slots: Slot[] = [0, 1, 2].map((fd) => (facts.closed.has(fd) ? 'closed' : 'own'));
   if (plan.ignoreInput) slots[0] = 'unreadable';
-  let outFd = 1;
-  if (fileOpened) {
-    outFd = plan.stdoutToFile ? 1 : slots.indexOf('closed');
-    slots[outFd] = 'file';
-  }
-  if (plan.stderrToStdout) slots[2] = slots[outFd] === 'own' ? 'own-stdout' : slots[outFd];
+  if (fileOpened && plan.stdoutToFile) slots[1] = 'file';
+  if (plan.stderrToStdout) slots[2] = fileOpened ? 'file' : slots[1] === 'own' ? 'own-stdout' : slots[1];
   return [slots[0], slots[1], slots[2]];
 }
 

@@ -1,4 +1,4 @@
-import { spawn, type StdioOptions } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs = require('node:fs');
 import type * as SignalExit from 'signal-exit';
 import { beginAtomicWrite, openAppendExact, removeIfHolds, type PendingFile } from '../common/atomic-file';
@@ -22,6 +22,8 @@ export interface NohupOptions {
   internalFailure: number;
   /** Descriptors 0-2 that the caller left closed. */
   closed: ReadonlySet<number>;
+  /** The caller's descriptors above 2, handed on to the command as GNU does. */
+  inherited: readonly number[];
 }
 
 /** Signals tnohup passes on to the command's process group. */
@@ -86,7 +88,13 @@ export function runNohup(options: NohupOptions): void {
   if (interpreterFailure !== null) failedToRun(interpreterFailure);
 
   const slots = planDescriptors(facts, plan, output !== null);
-  const stdio: StdioOptions = slots.map((slot, fd) => stdioFor(slot, fd, stdinTarget, output?.fd));
+  const stdio: Array<number | 'ignore'> = slots.map((slot, fd) => stdioFor(slot, fd, stdinTarget, output?.fd));
+  // The same number in the child. The gaps must be 'ignore' (left closed):
+  // Node would close up an array with holes and renumber what follows.
+  for (const fd of options.inherited) {
+    while (stdio.length < fd) stdio.push('ignore');
+    stdio[fd] = fd;
+  }
 
   // Hangups must not end tnohup: it relays the command's status. The
   // forwarders are in place before the command starts, so that a signal sent

@@ -74,11 +74,10 @@ describe('planDescriptors gives the command what GNU nohup gives it', () => {
     ['---', '012', false, false, ['closed', 'closed', 'closed']],
     ['ttt', '', false, true, ['unreadable', 'file', 'file']],
     ['--t', '', false, false, ['own', 'own', 'own-stdout']],
-    // stdout closed, stderr a terminal: open(2) takes fd 1, stderr follows it.
-    ['--t', '1', false, true, ['own', 'file', 'file']],
-    // ... and fd 0 when stdin is closed too: stdout stays closed.
-    ['--t', '01', false, true, ['file', 'closed', 'file']],
-    ['t-t', '1', false, true, ['unreadable', 'file', 'file']],
+    // stdout closed, stderr a terminal: the file is stderr alone, stdout stays closed.
+    ['--t', '1', false, true, ['own', 'closed', 'file']],
+    ['--t', '01', false, true, ['closed', 'closed', 'file']],
+    ['t-t', '1', false, true, ['unreadable', 'closed', 'file']],
     ['-t-', '2', false, true, ['own', 'file', 'closed']],
     ['---', '1', true, true, ['own', 'file', 'own']],
   ];
