@@ -1,5 +1,5 @@
 import { VERSION } from '../common/version';
-import { dieOf, exitWith } from '../nohup/exit';
+import { exitWith } from '../nohup/exit';
 import { takeClosedDescriptors, takeInheritedDescriptors } from '../nohup/facts';
 import { readCommandLine } from '../nohup/options';
 import { runNohup } from '../nohup/run';
@@ -47,7 +47,6 @@ function main(argv: string[]): void {
   const print = (text: string): never => {
     const failure = writeText(1, text, closed);
     if (failure === null) return exitWith(0);
-    if (failure === 'EPIPE') return dieOf('SIGPIPE'); // GNU dies of it unless it is ignored
     say(`write error: ${describeCode(failure)}`);
     return exitWith(internalFailure);
   };

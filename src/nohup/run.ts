@@ -59,9 +59,7 @@ export function runNohup(options: NohupOptions): void {
   // hung-up terminal), before the command runs; the file stays created.
   let noticeFailed = false;
   for (const notice of noticesFor(plan, facts, output ? quoteName(output.name) : null)) {
-    const failure = say(notice);
-    if (failure === 'EPIPE') dieOf('SIGPIPE'); // where GNU's write would have been killed
-    if (failure !== null) noticeFailed = true;
+    if (say(notice) !== null) noticeFailed = true;
   }
   if (noticeFailed) exitWith(internalFailure);
 
