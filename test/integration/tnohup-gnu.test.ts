@@ -103,6 +103,22 @@ describe('tnohup does what GNU nohup 9.1 does', { concurrency: true }, () => {
     assert.equal(bothClosed.nohupOut, 'to-err\n');
   });
 
+  // Every arrangement of terminal, closed, file and /dev/full on the three
+  // streams: what the command gets, what is said, nohup.out, the status.
+  const WHAT_THE_COMMAND_GETS =
+    'sh -c \'s=; for fd in 0 1 2; do if [ -e /proc/$$/fd/$fd ]; then s="$s $fd:$(readlink /proc/$$/fd/$fd | sed "s,.*/,,;s,[0-9]*$,,")"; ' +
+    'else s="$s $fd:closed"; fi; done; echo "fds$s" >&9; echo to-out; echo to-err >&2\'';
+  for (const stdin of ['', '<&-', '</dev/null']) {
+    it(`1-3. matches GNU for stdin '${stdin || 'terminal'}' and every stdout and stderr`, { skip: !HAVE_GNU && 'GNU nohup is not installed' }, async (t) => {
+      for (const stdout of ['', '>&-', '>o.txt', '>/dev/full']) {
+        for (const stderr of ['', '2>&-', '2>e.txt', '2>/dev/full']) {
+          const line = `$N ${WHAT_THE_COMMAND_GETS} 9>fds.txt ${stdin} ${stdout} ${stderr}; echo "rc=$?"; cat fds.txt; cat o.txt e.txt 2>/dev/null`;
+          await likeGnu(t, line);
+        }
+      }
+    });
+  }
+
   it("4. reads options as getopt_long does: abbreviations, the first of --help/--version, getopt's messages", async (t) => {
     const messages: Array<[string, string]> = [
       ['$N', 'nohup: missing operand\n'],
