@@ -190,7 +190,7 @@ describe('tnohup does what GNU nohup 9.1 does', { concurrency: true }, () => {
       path.join(dir, 'scenario.sh'),
       [
         "trap '' HUP",
-        `${sh(TNOHUP)} sh -c 'while [ ! -e go ]; do sleep 0.02; done; exit 3' &`,
+        `${sh(TNOHUP)} sh -c 'touch started; while [ ! -e go ]; do sleep 0.02; done; exit 3' &`,
         'echo $! > tnohup.pid',
         "echo RE''ADY",
         'wait $!',
@@ -201,7 +201,8 @@ describe('tnohup does what GNU nohup 9.1 does', { concurrency: true }, () => {
     reaper.track(script.pid!);
     let shown = '';
     script.stdout.on('data', (chunk) => (shown += chunk));
-    await waitFor(() => shown.includes('READY') && fs.existsSync(path.join(dir, 'nohup.out')), 'tnohup to be running');
+    // The command runs: tnohup's SIGHUP listener is in place by then.
+    await waitFor(() => shown.includes('READY') && fs.existsSync(path.join(dir, 'started')), 'the command to be running');
     const tnohupPid = Number(fs.readFileSync(path.join(dir, 'tnohup.pid'), 'utf8'));
     reaper.track(tnohupPid);
     process.kill(script.pid!, 'SIGKILL'); // the terminal's master side closes: a hangup
