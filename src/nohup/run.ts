@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import fs = require('node:fs');
 import type * as SignalExit from 'signal-exit';
-import { beginAtomicWrite, openAppendExact, removeIfHolds, type PendingFile } from '../common/atomic-file';
+import { beginAtomicWrite, removeIfHolds, type PendingFile } from '../common/atomic-file';
 import { lookupCommand } from '../common/command-path';
 import { describeErrno } from '../common/errors';
 import { hupIgnoringArgvRaw, SHELL } from '../common/hup-shim';
@@ -10,7 +10,9 @@ import { quoteName } from '../common/quote';
 import { dieOf, exitWith } from './exit';
 import { readTerminalFacts } from './facts';
 import { checkInterpreter } from './interpreter';
-import { noticesFor, planDescriptors, planNohup, type Slot } from './plan';
+import { closingInShim, stdioFor } from './descriptors';
+import { openOutput } from './output';
+import { noticesFor, planDescriptors, planNohup } from './plan';
 import { describeCode, writeText } from './write';
 
 export interface NohupOptions {
@@ -86,13 +88,7 @@ export function runNohup(options: NohupOptions): void {
   if (interpreterFailure !== null) failedToRun(interpreterFailure);
 
   const slots = planDescriptors(facts, plan, output !== null);
-  const stdio: Array<number | 'ignore'> = slots.map((slot, fd) => stdioFor(slot, fd, stdinTarget, output?.fd));
-  // The same number in the child. The gaps must be 'ignore' (left closed):
-  // Node would close up an array with holes and renumber what follows.
-  for (const fd of options.inherited) {
-    while (stdio.length < fd) stdio.push('ignore');
-    stdio[fd] = fd;
-  }
+  const stdio = stdioFor(slots, { unreadable: stdinTarget, file: output?.fd ?? null }, options.inherited);
 
   // Hangups must not end tnohup: it relays the command's status. The
   // forwarders are in place before the command starts, so that a signal sent
@@ -141,28 +137,6 @@ export function runNohup(options: NohupOptions): void {
   });
 }
 
-function stdioFor(slot: Slot, fd: number, stdinTarget: number | null, outputFd: number | undefined): number | 'ignore' {
-  switch (slot) {
-    case 'own':
-      return fd;
-    case 'own-stdout':
-      return 1;
-    case 'unreadable':
-      return stdinTarget!;
-    case 'file':
-      return outputFd!;
-    case 'closed':
-      return 'ignore'; // /dev/null for a moment: the shim closes it (closingInShim)
-  }
-}
-
-/** spawn cannot leave a descriptor closed; the shim closes it before exec. */
-function closingInShim(argv: string[], slots: readonly Slot[]): string[] {
-  const toClose = slots.flatMap((slot, fd) => (slot === 'closed' ? [`${fd}>&-`] : []));
-  if (toClose.length === 0) return argv;
-  return [argv[0], `exec ${toClose.join(' ')}\n${argv[1]}`, ...argv.slice(2)];
-}
-
 /** rename(2) cannot replace a directory: find out before the command starts. */
 function refuseDirectory(file: string): void {
   let isDirectory = false;
@@ -172,26 +146,6 @@ function refuseDirectory(file: string): void {
     return; // absent: beginAtomicWrite reports any real problem
   }
   if (isDirectory) throw Object.assign(new Error('Is a directory'), { code: 'EISDIR' });
-}
-
-interface OpenedOutput {
-  name: string;
-  fd: number;
-}
-
-function openOutput(candidates: string[], say: (line: string) => unknown, internalFailure: number): OpenedOutput | null {
-  if (candidates.length === 0) return null;
-  const failures: string[] = [];
-  for (const name of candidates) {
-    try {
-      return { name, fd: openAppendExact(name, 0o600) };
-    } catch (error) {
-      failures.push(`failed to open ${quoteName(name)}: ${describeErrno(error)}`);
-    }
-  }
-  // GNU names every file it tried, even the same one twice (HOME="").
-  for (const line of failures) say(line);
-  return exitWith(internalFailure);
 }
 
 /** The command leads its own process group; kill %1 or Ctrl-C reach all of it. */
