@@ -40,8 +40,13 @@ async function runWith(t: TestContext, program: 'nohup' | 'tnohup', line: string
   fs.symlinkSync(target, path.join(links, program));
   const env = { ...process.env, ...options.env, PATH: `${links}:${process.env.PATH}`, N: program };
   const full = options.asNobody ? `runuser -u nobody -- env PATH="$PATH" sh -c ${sh(line)}` : line;
-  const result = options.pty === false ? await run('sh', ['-c', `{ ${full}
-} 2>&1`], { cwd: work, env }) : await runInPty(full, { cwd: work, env });
+  // A generous deadline: on a busy machine one Node.js start alone can take seconds.
+  const timeoutMs = 60000;
+  const result =
+    options.pty === false
+      ? await run('sh', ['-c', `{ ${full}
+} 2>&1`], { cwd: work, env, timeoutMs })
+      : await runInPty(full, { cwd: work, env, timeoutMs });
   const outFile = path.join(work, 'nohup.out');
   return {
     shown: result.stdout.replace(/\btnohup\b/g, 'nohup'),
@@ -161,7 +166,7 @@ describe('tnohup does what GNU nohup 9.1 does', { concurrency: true }, () => {
     // tnohup's own exec of sh fails here: an argument that is not UTF-8
     // travels as octal escapes, four bytes for one (README: differences).
     const dir = makeTempDir(t);
-    const result = await run('sh', ['-c', `exec ${sh(TNOHUP)} true "$(head -c 40000 /dev/zero | tr '\\0' '\\377')"`], { cwd: dir });
+    const result = await run('sh', ['-c', `exec ${sh(TNOHUP)} true "$(head -c 40000 /dev/zero | tr '\\0' '\\377')"`], { cwd: dir, timeoutMs: 60000 });
     assert.equal(result.code, 126);
     assert.equal(result.stderr, "tnohup: failed to run command 'true': Argument list too long\n");
   });
