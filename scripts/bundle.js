@@ -48,7 +48,10 @@ const builds = Object.entries(entries).map(([name, entry]) =>
 
 // Plugins need the asynchronous API; a failed build fails npm run build.
 Promise.all(builds).then(
-  () => require('./warm-code-cache.js'),
+  () => {
+    require('./record-node.js');
+    require('./warm-code-cache.js');
+  },
   () => process.exit(1),
 );
 
