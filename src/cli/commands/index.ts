@@ -1,4 +1,5 @@
 import type { Command } from './command';
+import { exportCommand } from './export';
 import { logsCommand } from './logs';
 import { reloadCommand } from './reload';
 import { restartCommand } from './restart';
@@ -7,4 +8,4 @@ import { statusCommand } from './status';
 import { stopCommand } from './stop';
 
 /** Every verb, in the order --help lists them. A new verb is one module and one line here. */
-export const COMMANDS: readonly Command[] = [startCommand, stopCommand, restartCommand, statusCommand, reloadCommand, logsCommand];
+export const COMMANDS: readonly Command[] = [startCommand, stopCommand, restartCommand, statusCommand, reloadCommand, logsCommand, exportCommand];
