@@ -32,7 +32,7 @@ export function exportSupervisorUnit(config: SupervisorConfig, prefix: string, f
     [
       {
         name: 'Unit',
-        lines: [directive('Description', `tdaemon supervisor of ${escapeSpecifiers(config.file)}`), directive('Documentation', 'man:tdaemon(1)'), directive('After', 'network.target')],
+        lines: [directive('Description', `tdaemon supervisor of ${escapeSpecifiers(config.file)}`), directive('After', 'network.target')],
       },
       {
         name: 'Service',
