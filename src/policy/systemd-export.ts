@@ -41,7 +41,7 @@ export function exportPrograms(config: SupervisorConfig, prefix: string, factsOf
     const perProcess = template && service.own.some((fields) => fields.length > 0);
     files.push({
       name: program.file,
-      text: renderUnit(headerOf(config, first, program.processes), [
+      text: renderUnit([...headerOf(config, first, program.processes), ...(template ? [`Instances: ${program.units.join(' ')}`] : [])], [
         {
           name: 'Unit',
           lines: [directive('Description', `${description} (${escapeSpecifiers(config.file)})`), directive('PartOf', `${prefix}.target`), directive('After', after.join(' ')), ...flatten(unit.common)],

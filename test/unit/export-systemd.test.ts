@@ -220,6 +220,18 @@ describe('export systemd: a config that uses every key, field by field', () => {
   });
 });
 
+describe('export systemd: a template whose processes differ in nothing', () => {
+  const plan = exportOf('[program:w]\ncommand=/bin/sleep 100\nnumprocs=2\nprocess_name=w%(process_num)d\n');
+
+  it('has no drop-ins, and names its instances', () => {
+    assert.deepEqual(plan.files.map((f) => f.name), ['sv-w@.service', 'sv.target']);
+    const template = fileText(plan, 'sv-w@.service');
+    assert.equal(valueOf(template, 'Service', 'ExecStart'), '/bin/sleep 100');
+    assert.match(template, /^# Instances: sv-w@0\.service sv-w@1\.service$/m);
+    assert.equal(valueOf(fileText(plan, 'sv.target'), 'Unit', 'Wants'), 'sv-w@0.service sv-w@1.service');
+  });
+});
+
 describe('export systemd: restarts as supervisor decides them', () => {
   const exits = [{ code: 0 }, { code: 1 }, { code: 2 }, { signal: 'SIGTERM' }, { signal: 'SIGKILL' }, { signal: 'SIGHUP' }];
   const rows: Array<[string, string]> = [
