@@ -1,23 +1,18 @@
 import path = require('node:path');
 import type { Options } from 'yargs';
-import { exportConfigUnits, exportDaemonSection, exportDaemonUnitOf, exportSupervisorUnitOf, type ExportOutcome } from '../../app/export';
-import { writeExportFiles } from '../../app/export-write';
-import { writeQuietly } from '../../common/say';
-import { DaemonError } from '../../model/errors';
-import { EXIT } from '../../policy/exit-codes';
-import { escapeUnitName } from '../../policy/systemd-syntax';
-import { one } from '../options';
-import { parseWords, UsageProblem, type Words } from '../parse-words';
-import { complain, say } from '../report';
-import type { Command, CommandContext } from './command';
+import type { Command } from './command';
 
-const EXPORT_OPTIONS: Record<string, Options> = {
+export const EXPORT_OPTIONS: Record<string, Options> = {
   dir: { type: 'string', requiresArg: true, describe: 'write the files into DIR (atomically) instead of printing them' },
   force: { type: 'boolean', describe: 'with --dir: replace a file that exists with other content' },
-  prefix: { type: 'string', requiresArg: true, describe: 'units are P-PROGRAM.service and P.target [default: the config file\'s name without .conf; tdaemon for a daemon]' },
+  prefix: { type: 'string', requiresArg: true, describe: "units are P-PROGRAM.service and P.target [default: the config file's name without .conf; tdaemon for a daemon]" },
   supervisor: { type: 'boolean', describe: 'with -c: one unit that runs `tdaemon -c FILE supervise` instead' },
 };
 
+/**
+ * The format word (systemd, supervisord) comes first, then its options. The
+ * work is in dist/tdaemon-export.js, loaded by path only here.
+ */
 export const exportCommand: Command = {
   name: 'export',
   usage: 'tdaemon -c FILE export systemd [--supervisor] [--dir DIR [--force]] [--prefix P]\n       tdaemon [--pidfile FILE | --name NAME] export systemd|supervisord [--dir DIR [--force]] [--prefix P]',
@@ -27,71 +22,7 @@ export const exportCommand: Command = {
   mode: 'both',
   createsFiles: false,
   run: (context) => {
-    const [format, ...rest] = context.command;
-    const argv = { ...context.argv, ...withoutOperands(parseRest(rest)) };
-    const outcome = exportFor(format, context, argv);
-    for (const line of outcome.configWarnings) complain(line);
-    for (const line of outcome.warnings) complain(`export: ${line}`);
-    const dir = one(argv.dir);
-    if (dir === undefined) {
-      printFiles(outcome, format === 'supervisord' ? ';' : '#');
-      return EXIT.OK;
-    }
-    const { written, unchanged } = writeExportFiles(outcome.files, dir, argv.force === true);
-    for (const file of written) say(`wrote ${file}`);
-    for (const file of unchanged) say(`unchanged ${file}`);
-    say(`next: ${outcome.next}`);
-    return EXIT.OK;
+    const { runExport } = require(path.join(__dirname, 'tdaemon-export.js')) as typeof import('../tdaemon-export');
+    return runExport(context);
   },
 };
-
-function exportFor(format: string | undefined, context: CommandContext, argv: Words): ExportOutcome {
-  const prefix = checkPrefix(one(argv.prefix));
-  const supervisor = argv.supervisor === true;
-  if (format !== 'systemd' && format !== 'supervisord') {
-    throw new DaemonError('USAGE', format === undefined ? 'export needs a format: systemd or supervisord' : `export: unknown format '${format}' (systemd or supervisord)`);
-  }
-  if (context.supervisorMode) {
-    if (format === 'supervisord') throw new DaemonError('USAGE', 'export supervisord works on one daemon (--pidfile or --name): a config file is already supervisord\'s');
-    if (supervisor) return exportSupervisorUnitOf(context.config(), prefix, path.join(__dirname, '..', 'bin', 'tdaemon'));
-    return exportConfigUnits(context.config(), prefix);
-  }
-  if (supervisor) throw new DaemonError('USAGE', 'export --supervisor needs -c FILE');
-  if (format === 'supervisord') {
-    if (prefix !== undefined) throw new DaemonError('USAGE', 'export supervisord takes no --prefix');
-    return exportDaemonSection(context.paths());
-  }
-  return exportDaemonUnitOf(context.paths(), prefix);
-}
-
-/** The options after the format word (`export systemd --dir D`): halt-at-non-option left them to us. */
-function parseRest(rest: string[]): Words {
-  try {
-    const words = parseWords(rest, EXPORT_OPTIONS);
-    if (words.operands.length > 0) throw new DaemonError('USAGE', `export takes one format, not '${words.operands[0]}' too`);
-    return words;
-  } catch (error) {
-    if (error instanceof UsageProblem) throw new DaemonError('USAGE', `${error.message}; try 'tdaemon export --help'`);
-    throw error;
-  }
-}
-
-function withoutOperands(words: Words): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(words).filter(([key, value]) => key !== 'operands' && value !== undefined));
-}
-
-function checkPrefix(prefix: string | undefined): string | undefined {
-  if (prefix !== undefined && (prefix === '' || escapeUnitName(prefix) !== prefix)) {
-    throw new DaemonError('USAGE', `--prefix takes letters, digits and : _ . - (a unit name), not '${prefix}'`);
-  }
-  return prefix;
-}
-
-/** One file as it is; several, each after a `# ==> NAME <==` line (a comment in either format). */
-function printFiles(outcome: ExportOutcome, commentMark: string): void {
-  if (outcome.files.length === 1) {
-    writeQuietly(1, outcome.files[0].text);
-    return;
-  }
-  writeQuietly(1, outcome.files.map((file) => `${commentMark} ==> ${file.name} <==\n${file.text}`).join('\n'));
-}
