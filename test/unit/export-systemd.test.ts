@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadConfig, type ProcessSpec, type SupervisorConfig } from '../../src/config';
+import { PROGRAM_KEYS } from '../../src/config/keys';
 import { exportPrograms, type ExportPlan } from '../../src/policy/systemd-export';
 import { escapeUnitName, formatSeconds, quoteEnvironmentAssignment, quoteExecWord } from '../../src/policy/systemd-syntax';
 import { fakeDeps, NOBODY, type FakeWorld } from '../helpers/config-fs';
@@ -143,6 +144,11 @@ killasgroup=false
 
 describe('export systemd: a config that uses every key, field by field', () => {
   const plan = exportOf(EVERY_KEY, { dirs: ['/var/log/all', '/srv/all'], users: [HARRY, NOBODY] });
+
+  it('really uses every key supervisor and tdaemon read in [program:x]', () => {
+    const all = loadWorld(EVERY_KEY, { dirs: ['/var/log/all', '/srv/all'], users: [HARRY, NOBODY] }).groups.flatMap((g) => g.processes).find((p) => p.program === 'all')!;
+    assert.deepEqual(PROGRAM_KEYS.filter((key) => !all.explicit.includes(key)), []);
+  });
 
   it('writes a template for numprocs=2, with what differs in each instance\'s drop-in', () => {
     assert.deepEqual(plan.files.map((f) => f.name), ['sv-first.service', 'sv-all@.service', 'sv-all@5.service.d/process.conf', 'sv-all@6.service.d/process.conf', 'sv.target']);
