@@ -7,6 +7,7 @@ const path = require('node:path');
 const root = path.join(__dirname, '..');
 const entries = {
   tnohup: 'src/cli/tnohup.ts',
+  'tdaemon-export': 'src/cli/tdaemon-export.ts',
   tdaemon: 'src/cli/tdaemon.ts',
   'tdaemon-watchdog': 'src/cli/tdaemon-watchdog.ts',
   'tdaemon-help': 'src/cli/tdaemon-help.ts',

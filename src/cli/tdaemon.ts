@@ -71,7 +71,7 @@ async function main(argv: string[]): Promise<number> {
   const verb = findVerb(verbName, configGiven !== undefined);
 
   const verbOptions = { ...IDENTITY_OPTIONS, ...verb.options, help: MAIN_OPTIONS.help };
-  const afterVerb = parse(rest, verbOptions, verb.mode === 'supervisor');
+  const afterVerb = parse(rest, verbOptions, verb.mode !== 'daemon');
   if (afterVerb.help) return printHelp(`Usage: ${verb.usage}\n\n${capitalize(verb.describe)}.`, verbOptions);
   const second = mergeOptionsBeforeVerb(first, afterVerb, verb);
   const command = second.operands;

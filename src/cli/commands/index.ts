@@ -1,4 +1,5 @@
 import type { Command } from './command';
+import { exportCommand } from './export';
 import { logsCommand } from './logs';
 import { reloadCommand } from './reload';
 import { restartCommand } from './restart';
@@ -15,5 +16,6 @@ export const COMMANDS: readonly Command[] = [
   statusCommand,
   reloadCommand,
   logsCommand,
+  exportCommand,
   ...SUPERVISOR_COMMANDS,
 ];
