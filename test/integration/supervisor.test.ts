@@ -250,4 +250,35 @@ describe('tdaemon -c: a supervisord config file under one supervisor', { concurr
     assert.equal(lines.filter((l) => l.startsWith('line ')).length, 300);
     assert.equal(lines.filter((l) => l.startsWith('err ')).length, 300);
   });
+
+  it('a supervisor SIGKILLed loses nothing: the next up adopts its programs (no duplicate), stops and respawns them', async (t) => {
+    const s = supervised(t, '[program:kept]\ncommand=sh -c "sleep 1000 & wait"\nstartsecs=0\nstdout_logfile_maxbytes=0\n\n[program:other]\ncommand=sleep 1000\nstartsecs=0\nstdout_logfile_maxbytes=0\n');
+    assert.equal((await s.td('up')).code, 0);
+    const kept = await s.pidOf('kept');
+    const other = await s.pidOf('other');
+    const family = await waitFor(() => (sessionMembers(kept).length === 2 ? sessionMembers(kept) : null), "kept's shell and its sleep");
+    s.reaper.track(...family);
+    const first = s.supervisorPid!;
+    process.kill(first, 'SIGKILL');
+    await waitFor(() => isDead(first), 'the supervisor to die');
+    assert.ok(!isDead(kept) && !isDead(other), 'its programs run on');
+    s.supervisorPid = null;
+    const up = await s.td('up');
+    assert.equal(up.code, 0, up.stderr);
+    assert.notEqual(s.supervisorPid, first);
+    assert.equal(up.stdout.split('\n').filter(Boolean).length, 2, 'each program once');
+    assert.equal(await s.pidOf('kept'), kept, 'adopted, not started again');
+    assert.equal(await s.pidOf('other'), other);
+    const log = fs.readFileSync(path.join(s.dir, 'supervisord.log'), 'utf8');
+    assert.match(log, /adopted: 'kept' with pid \d+/);
+    process.kill(other, 'SIGKILL');
+    const respawned = await waitFor(async () => {
+      const pid = await s.pidOf('other');
+      return pid !== other && pid > 0 ? pid : null;
+    }, 'the adopted program to be respawned after its death');
+    assert.ok(respawned > 0);
+    const stop = await s.td('stop', 'kept');
+    assert.equal(stop.stdout, 'kept: stopped\n');
+    for (const pid of family) assert.ok(isDead(pid), `pid ${pid} of the adopted program was stopped`);
+  });
 });

@@ -7,6 +7,7 @@ import { createFileLogReader } from '../../control/log-files';
 import { Faults, RpcFault, type ConfigChanges } from '../../control/protocol';
 import { startRpcServer, type RpcServer } from '../../control/rpc-server';
 import { DaemonError } from '../../model/errors';
+import { isSameProcess, stopFamily } from '../../os/family';
 import { PIDFILE_VARIABLE } from '../../os/tag';
 import { isSettled } from '../../policy/machine';
 import { Host } from '../../supervise/host';
@@ -35,9 +36,14 @@ export class Supervisor {
     private readonly host: Host,
   ) {}
 
-  /** Builds every process, serves the socket, then starts the autostart programs in priority order. */
+  /**
+   * Builds every process, adopts the runs an earlier supervisor of this
+   * config left alive, serves the socket, then starts the autostart
+   * programs in priority order (an adopted one already runs).
+   */
   async run(): Promise<void> {
     for (const group of this.config.groups) this.addGroupProcesses(group);
+    await this.adoptSurvivors();
     this.server = await startRpcServer({
       backend: createBackend({
         table: this.table,
@@ -84,13 +90,57 @@ export class Supervisor {
         spec,
         env: this.environmentFor(spec),
         logs: openProcessLogs(spec, settings.childlogdir, settings.identifier, (message) => this.host.log(message)),
-        tagFamily: () => ({ tag: { pidfile: this.tagOf(spec), sinceTicks: this.startedTicks } }),
+        // What carries the tag and started since this supervisor (or since an adopted run).
+        tagFamily: (run) => ({ tag: { pidfile: this.tagOf(spec), sinceTicks: run ? String(Math.min(Number(run.startTicks), Number(this.startedTicks))) : this.startedTicks } }),
         log: (line) => this.host.log(line),
         onChange: (p) => this.afterChange(p),
+        onRunChange: () => this.saveRuns(),
       });
       this.table.add(group.name, group.priority, process);
       return process;
     });
+  }
+
+  /** Where the supervisor records each program's run, so that a supervisor after it can adopt them. */
+  private get runsFile(): string {
+    return `${this.files.pidfile}.runs`;
+  }
+
+  /** Records every live run (pid, start time): a supervisor that is SIGKILLed loses none of them. */
+  private saveRuns(): void {
+    const runs: Record<string, SavedRun> = {};
+    for (const p of this.table.all()) {
+      const run = p.status.run;
+      if (run && run.startTicks) runs[p.spec.namespec] = { pid: run.pid, startTicks: run.startTicks, startedAt: run.startedAt };
+    }
+    try {
+      writeFileAtomic(this.runsFile, `${JSON.stringify({ format: 1, runs })}\n`, 0o644);
+    } catch (error) {
+      this.host.log(`cannot write ${this.runsFile}: ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * The runs an earlier supervisor of this config recorded and that still
+   * live: a program still in the config is adopted (never started twice); a
+   * program no longer in it is stopped, whole family, by its old tag.
+   */
+  private async adoptSurvivors(): Promise<void> {
+    const saved = readSavedRuns(this.runsFile);
+    const strays: Array<Promise<number[]>> = [];
+    for (const [namespec, run] of Object.entries(saved)) {
+      if (!isSameProcess(run.pid, run.startTicks)) continue;
+      const process = this.table.find(namespec);
+      if (process) {
+        process.adopt(run);
+        continue;
+      }
+      this.host.log(`stopping pid ${run.pid} of '${namespec}', which is no longer in ${this.config.file}`);
+      const family = { session: { sid: run.pid, leaderStartTicks: run.startTicks }, tag: { pidfile: `${this.files.pidfile}:${namespec}`, sinceTicks: run.startTicks } };
+      strays.push(stopFamily(family, 'SIGTERM', 10000));
+    }
+    await Promise.all(strays);
+    this.saveRuns();
   }
 
   /** What leaves a program's session keeps this in its environment: a stop finds it by the tag. */
@@ -193,6 +243,7 @@ export class Supervisor {
     for (const p of this.table.all()) p.dispose();
     await this.server?.close();
     fs.rmSync(this.files.socket, { force: true });
+    fs.rmSync(this.runsFile, { force: true });
     removeIfHolds(this.files.pidfile, `${process.pid}\n`);
     await this.host.exit(0);
   }
@@ -220,6 +271,31 @@ export async function runSupervisor(configFile: string, warn: (line: string) => 
   host.logExit('supervisor');
   await supervisor.run();
   return new Promise<number>(() => {}); // ends through host.exit
+}
+
+interface SavedRun {
+  pid: number;
+  startTicks: string;
+  startedAt: number;
+}
+
+/** The runs file, strictly: anything not well-formed is ignored (nothing is adopted on a guess). */
+function readSavedRuns(file: string): Record<string, SavedRun> {
+  let value: unknown;
+  try {
+    value = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return {};
+  }
+  const runs = (value as { format?: unknown; runs?: unknown })?.runs;
+  if ((value as { format?: unknown })?.format !== 1 || typeof runs !== 'object' || runs === null) return {};
+  const good: Record<string, SavedRun> = {};
+  for (const [name, run] of Object.entries(runs as Record<string, Partial<SavedRun>>)) {
+    if (Number.isInteger(run?.pid) && (run.pid as number) > 0 && typeof run.startTicks === 'string' && /^\d+$/.test(run.startTicks) && typeof run.startedAt === 'number') {
+      good[name] = run as SavedRun;
+    }
+  }
+  return good;
 }
 
 /** The pid of a live supervisor for these files, or null. */
