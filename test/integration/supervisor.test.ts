@@ -125,9 +125,20 @@ describe('tdaemon -c: a supervisord config file under one supervisor', { concurr
     assert.notEqual(second, first);
     const bad = await s.ctl('start', 'nosuch');
     assert.equal(bad.stdout + bad.stderr, 'nosuch: ERROR (no such process)\n');
+    assert.equal((await s.ctl('pid', 'server:server_00')).stdout, `${second}\n`);
+    assert.equal((await s.ctl('pid')).stdout, `${s.supervisorPid}\n`);
+    assert.match((await s.ctl('avail')).stdout, /^server:server_00 +in use +auto +999:999\n$/);
+    assert.match((await s.ctl('tail', 'server:server_00')).stdout, /listening\n/);
+    assert.equal((await s.ctl('signal', 'CONT', 'server:server_00')).stdout, 'server:server_00: signalled\n');
+    assert.equal((await s.ctl('reread')).stdout, 'No config updates to processes\n');
+    assert.equal((await s.ctl('clear', 'server:server_00')).stdout, 'server:server_00: cleared\n');
+    const restart = await s.ctl('restart', 'all');
+    assert.equal(restart.stdout, 'server:server_00: stopped\nserver:server_00: started\n');
+    assert.ok(isDead(second));
+    const third = await s.pidOf('server:server_00');
     const shutdown = await s.ctl('shutdown');
     assert.equal(shutdown.stdout, 'Shut down\n');
-    await waitFor(() => isDead(second), 'shutdown to stop the program');
+    await waitFor(() => isDead(third), 'shutdown to stop the program');
   });
 
   it("stop ends the program's whole family, and kill -9 of a program respawns it", async (t) => {
