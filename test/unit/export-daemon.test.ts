@@ -7,27 +7,9 @@ import { exportProgramSection, quoteCommand } from '../../src/policy/supervisord
 import { exportDaemonUnit } from '../../src/policy/systemd-daemon';
 import { fakeDeps, NOBODY } from '../helpers/config-fs';
 import { parseUnit, systemdRestarts } from '../helpers/unit-file';
+import { plainRecord } from '../helpers/records';
 
-const PLAIN: PlainRecord = {
-  format: 1,
-  name: 'web',
-  pid: 100,
-  startTicks: '5',
-  startedAt: '2026-11-29T20:00:00.000Z',
-  command: ['server', '--port', '8080'],
-  cwd: '/srv/web',
-  log: '/var/log/web.log',
-  errorLog: null,
-  env: { MODE: 'prod' },
-  umask: null,
-  user: null,
-  group: null,
-  stopSignal: 'SIGTERM',
-  stopTimeoutMs: 10000,
-  reloadSignal: 'SIGHUP',
-  respawn: null,
-  watchdog: null,
-};
+const PLAIN: PlainRecord = plainRecord({ name: 'web', pid: 100, startTicks: '5', startedAt: '2026-11-29T20:00:00.000Z', command: ['server', '--port', '8080'], cwd: '/srv/web', log: '/var/log/web.log', env: { MODE: 'prod' } });
 
 const RESPAWN: RespawnPolicy = { restart: 'on-failure', noRestartExitCodes: [], minUptimeMs: 10000, backoffMaxMs: 30000, maxRestarts: 10, restartWindowMs: 60000 };
 

@@ -6,18 +6,8 @@ import { exportPrograms, type ExportPlan } from '../../src/policy/systemd-export
 import { escapeUnitName, formatSeconds, quoteEnvironmentAssignment, quoteExecWord } from '../../src/policy/systemd-syntax';
 import { fakeDeps, NOBODY, type FakeWorld } from '../helpers/config-fs';
 import { parseUnit, systemdRestarts, valueOf, valuesOf } from '../helpers/unit-file';
+import { HARRY, SEED } from '../helpers/seed';
 
-const SEED = `[program:server]
-process_name=%(program_name)s_%(process_num)02d
-command=/usr/local/go/bin/go run /Users/harryzhang/go/src/server/server.go # 要执行的命令
-autostart=true # 系统开机自动启动
-autorestart=true # 进程终止自动重启
-user=harryzhang # 用户
-numprocs=1 # 启动进程数
-redirect_stderr=true # 是否将标准错误重定向到标准输出
-stdout_logfile=/Users/harryzhang/go/src/server/server.log # 指定标准输出保存的文件路径
-`;
-const HARRY = { name: 'harryzhang', uid: 501, gid: 20, home: '/Users/harryzhang' };
 
 function loadWorld(text: string, world: Partial<FakeWorld> = {}): SupervisorConfig {
   return loadConfig('/etc/sv.conf', fakeDeps({ files: { '/etc/sv.conf': text }, ...world })).config;

@@ -4,27 +4,9 @@ import type { PlainRecord, WatchdogReport, WatchedRecord } from '../../src/model
 import { formatCommand, formatUptime } from '../../src/policy/describe';
 import { describeStatus } from '../../src/policy/status-text';
 import { evaluateStatus, type StatusFacts } from '../../src/policy/status-verdict';
+import { plainRecord } from '../helpers/records';
 
-const record: PlainRecord = {
-  format: 1,
-  name: 'app',
-  pid: 4242,
-  startTicks: '1000',
-  startedAt: '2026-11-24T00:00:00.000Z',
-  command: ['./app', '--port', '8080'],
-  cwd: '/srv',
-  log: '/srv/app.log',
-  errorLog: null,
-  env: {},
-  umask: null,
-  user: null,
-  group: null,
-  stopSignal: 'SIGTERM',
-  stopTimeoutMs: 10000,
-  reloadSignal: 'SIGHUP',
-  respawn: null,
-  watchdog: null,
-};
+const record: PlainRecord = plainRecord();
 
 const watch: WatchdogReport = {
   state: 'running',
