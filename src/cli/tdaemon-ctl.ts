@@ -3,6 +3,7 @@
 // daemon verbs never pay for it.
 import fs = require('node:fs');
 import path = require('node:path');
+import { rssKb, type ListRow } from '../app/list';
 import { showLogFile } from '../app/logs';
 import { bringUp, connect, waitForExit, type Connection } from '../app/supervisor/ctl';
 import { processLogPaths } from '../app/supervisor/logs';
@@ -148,3 +149,38 @@ async function logs(connection: Connection, operands: string[], argv: Words): Pr
   return EXIT.OK;
 }
 
+
+/** The programs of every running supervisor of this user, for `tdaemon list`. */
+export async function listSupervisedPrograms(configs: string[]): Promise<ListRow[]> {
+  const rows: ListRow[] = [];
+  for (const configFile of configs) {
+    let connection: Connection;
+    try {
+      connection = connect(configFile);
+    } catch {
+      continue; // its config changed into something unreadable: nothing to ask it with
+    }
+    try {
+      const infos = (await connection.client.call('supervisor.getAllProcessInfo')) as unknown as ProcessInfo[];
+      const specs = new Map(connection.config.groups.flatMap((g) => g.processes).map((p) => [`${p.group}:${p.name}`, p]));
+      for (const info of infos) {
+        const running = info.statename === 'RUNNING' && info.pid > 0;
+        rows.push({
+          name: info.group === info.name ? info.name : `${info.group}:${info.name}`,
+          state: info.statename.toLowerCase(),
+          pid: info.pid || null,
+          uptimeSeconds: running ? Math.max(0, info.now - info.start) : null,
+          restarts: null,
+          rssKb: running ? rssKb(info.pid) : null,
+          command: specs.get(`${info.group}:${info.name}`)?.argv ?? null,
+          source: connection.config.file,
+        });
+      }
+    } catch {
+      // it stopped meanwhile
+    } finally {
+      connection.client.close();
+    }
+  }
+  return rows;
+}

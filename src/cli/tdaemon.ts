@@ -84,7 +84,7 @@ async function main(argv: string[]): Promise<number> {
   const supervisorMode = configFile !== undefined || verb.mode === 'supervisor';
   const paths = () => resolvePaths({ pidfile, name }, process.env, verb.createsFiles);
   const config = () => configFile ?? findConfig();
-  if (!supervisorMode) paths(); // a missing identity is a usage error before anything else
+  if (!supervisorMode && !verb.noIdentity) paths(); // a missing identity is a usage error before anything else
   return verb.run({ paths, config, supervisorMode, argv: second, command });
 }
 

@@ -51,6 +51,8 @@ export interface SupervisorFiles {
   logfile: string;
   /** What tdaemon's own verbs connect to: a unix:// [supervisorctl] serverurl, else the socket. */
   serverUrl: string;
+  /** In the runtime directory, while the supervisor runs: its config and pid, for `tdaemon list`. */
+  registry: string;
 }
 
 /**
@@ -67,5 +69,5 @@ export function supervisorFiles(config: SupervisorConfig, env: NodeJS.ProcessEnv
   // As supervisorctl reads it; TCP is not served yet, so an http:// URL falls back to the socket.
   const configured = config.supervisorctl?.serverurl ?? '';
   const serverUrl = configured.startsWith('unix://') ? configured : `unix://${socket}`;
-  return { socket, pidfile, logfile, serverUrl };
+  return { socket, pidfile, logfile, serverUrl, registry: `${base}.json` };
 }

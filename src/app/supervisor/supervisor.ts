@@ -244,6 +244,7 @@ export class Supervisor {
     await this.server?.close();
     fs.rmSync(this.files.socket, { force: true });
     fs.rmSync(this.runsFile, { force: true });
+    fs.rmSync(this.files.registry, { force: true });
     removeIfHolds(this.files.pidfile, `${process.pid}\n`);
     await this.host.exit(0);
   }
@@ -266,6 +267,12 @@ export async function runSupervisor(configFile: string, warn: (line: string) => 
   if (process.pid === 1) warn('running as PID 1: Node cannot reap orphans it did not start; put an init in front (docker run --init, tini)');
   fs.rmSync(files.socket, { force: true }); // no supervisor runs (checked above): a stale socket
   writeFileAtomic(files.pidfile, `${process.pid}\n`, 0o644);
+  try {
+    fs.mkdirSync(path.dirname(files.registry), { recursive: true, mode: 0o755 });
+    writeFileAtomic(files.registry, `${JSON.stringify({ config: config.file, pid: process.pid })}\n`, 0o644);
+  } catch (error) {
+    host.log(`cannot write ${files.registry} (tdaemon list will not show this supervisor): ${(error as Error).message}`);
+  }
   const supervisor = new Supervisor(config, files, host);
   host.handleSignals({ stop: (signal) => void supervisor.shutdown(signal) });
   host.logExit('supervisor');
