@@ -136,6 +136,12 @@ function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+// A write past RLIMIT_FSIZE raises SIGXFSZ, whose default action (and
+// signal-exit's, which proper-lockfile installs) kills us silently, perhaps
+// with a record half published. With a listener the write fails with EFBIG
+// instead, and atomic-file.ts publishes nothing and says why.
+process.on('SIGXFSZ', () => {});
+
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => process.exit(reportError(error)),

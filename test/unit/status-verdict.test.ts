@@ -48,6 +48,8 @@ const base: StatusFacts = {
   pidAlive: true,
   childIsOurs: false,
   leftovers: [],
+  untracked: [],
+  claimedBy: null,
   uptimeSeconds: 11520,
 };
 const watched: WatchedRecord = { ...record, respawn: { restart: 'on-failure', noRestartExitCodes: [], minUptimeMs: 10000, backoffMaxMs: 30000, maxRestarts: 10, restartWindowMs: 60000 }, watchdog: watch };
@@ -72,6 +74,14 @@ const table: Array<[string, Partial<StatusFacts>, string, number, string]> = [
     'gave up (11 deaths in 60 s; last exited with status 1) ./app --port 8080'],
   ['backoff', { state: { kind: 'ok', record: { ...watched, watchdog: { ...watch, state: 'backoff', childPid: null, nextRestartAt: '2026-11-24T00:00:02.400Z' } } } }, 'restarting', 1,
     'restarting (watchdog 4242, 2 restarts, last exited with status 1, restarting at 00:00:02.400) ./app --port 8080'],
+  ['watchdog, no command yet', { state: { kind: 'ok', record: { ...watched, watchdog: { ...watch, state: 'starting', childPid: null, childStartTicks: null, restarts: 0, lastExit: null } } } }, 'starting', 1,
+    'starting (watchdog 4242, no command yet) ./app --port 8080'],
+  ['first run over, next not begun', { state: { kind: 'ok', record: { ...watched, watchdog: { ...watch, state: 'starting', childPid: null, childStartTicks: null } } } }, 'starting', 1,
+    'starting (watchdog 4242, no command yet, 2 restarts) ./app --port 8080'],
+  ['untracked', { pidfile: { kind: 'absent' }, state: { kind: 'absent' }, untracked: [77, 78] }, 'untracked', 4,
+    "untracked (no pidfile, but pids 77 78 carry its tag: a start was killed before it recorded them; 'tdaemon stop' ends them)"],
+  ['being started', { pidfile: { kind: 'absent' }, state: { kind: 'absent' }, untracked: [77], claimedBy: 90 }, 'changing', 4,
+    'being changed (tdaemon pid 90 is starting or stopping pid 77)'],
 ];
 
 describe('evaluateStatus gives LSB codes and one readable line', () => {
@@ -81,6 +91,7 @@ describe('evaluateStatus gives LSB codes and one readable line', () => {
       assert.equal(verdict.kind, kind);
       assert.equal(verdict.exitCode, exitCode);
       assert.equal(describeStatus(verdict, base.pidfilePath), summary);
+      assert.doesNotMatch(summary, /null/, 'no null is ever printed');
     });
   }
 
