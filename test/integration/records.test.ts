@@ -125,6 +125,21 @@ describe('issue 8: no daemon is ever lost', { concurrency: true }, () => {
     });
   }
 
+  it('2. a start hung up (SIGHUP) or interrupted (SIGINT) between spawning and publishing publishes first, then dies of it', { skip: !HAS_STRACE && 'needs strace' }, async (t) => {
+    const { dir, reaper, pidfile, td } = setUp(t);
+    for (const signal of ['SIGHUP', 'SIGINT'] as const) {
+      const mark = marker();
+      const hung = await tdUnderStrace(dir, reaper, null, `rename:signal=${signal}:when=1`, ['--pidfile', pidfile, 'start', '--', 'sleep', mark]);
+      const pid = reaper.trackPidfile(pidfile);
+      reaper.track(...processesWithArg(mark));
+      assert.notEqual(hung.code, 0, `${signal}: start died of it`);
+      assert.deepEqual(processesWithArg(mark), [pid], `${signal}: the daemon is recorded`);
+      const status = await td('status');
+      assert.equal(status.code, 0, `${signal}: ${status.stdout}`);
+      assert.equal((await td('stop')).code, 0);
+    }
+  });
+
   it('3. a corrupt, truncated, empty or foreign state file under a live daemon is unknown: status 4, stop and start touch nothing', async (t) => {
     const { reaper, pidfile, td } = setUp(t);
     const { pid, mark } = await startSleeper(td, reaper, pidfile);

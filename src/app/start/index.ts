@@ -2,6 +2,7 @@ import fs = require('node:fs');
 import { removeOrphanTemps, writeFileAtomic } from '../../common/atomic-file';
 import { describeErrno } from '../../common/errors';
 import { closeInheritedDescriptors } from '../../common/inherited-fds';
+import { deferSignals } from '../../common/signals';
 import type { DaemonPaths } from '../../model/daemon-paths';
 import { DaemonError } from '../../model/errors';
 import { formatPidfileText } from '../../model/pidfile-codec';
@@ -84,6 +85,9 @@ async function launch(options: StartOptions, plan: Plan): Promise<StartOutcome> 
   const releaseLock = await lockWithin(paths, LOCK_TIMEOUT_MS, () => upVerdict(paths) !== null);
   if (releaseLock === null) return { kind: 'already-running', verdict: upVerdict(paths) ?? probe(paths) };
   let started: Started;
+  // A hangup (ssh gone), ^C or TERM between the spawn and the pidfile would
+  // leave a daemon no pidfile names: it takes effect once the record is out.
+  const resumeSignals = deferSignals(['SIGHUP', 'SIGINT', 'SIGTERM']);
   try {
     started = spawnDaemon(options, plan);
     await started.ready;
@@ -91,6 +95,7 @@ async function launch(options: StartOptions, plan: Plan): Promise<StartOutcome> 
   } finally {
     closePlan(plan);
     await releaseLock();
+    resumeSignals();
   }
   return watchFirstRun(options, started, plan);
 }
