@@ -25,6 +25,14 @@ MARK_BASE="3000$$"
 n=0
 status=0
 
+# Whatever way this ends, every daemon it started is stopped, by its pidfile.
+cleanup() {
+  local pf
+  for pf in "$work"/*.pid; do [ -e "$pf" ] && "$TD" --pidfile "$pf" stop >/dev/null 2>&1; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
 # Live processes whose command line is exactly "sleep MARK".
 count_mark() {
   local mark=$1 found=() p
@@ -54,10 +62,10 @@ part_restarts() {
     "$TD" --pidfile "$pf" start --wait 0 -- sleep "$mark" >/dev/null
     for i in 1 2 3 4 5; do
       "$TD" --pidfile "$pf" restart --wait 0.2 >"$work/r$r.$i.out" 2>&1 &
-      echo $! >"$work/r$r.$i.pid"
+      echo $! >"$work/r$r.$i.job"
     done
     codes=""
-    for i in 1 2 3 4 5; do wait "$(cat "$work/r$r.$i.pid")"; codes="$codes$?"; done
+    for i in 1 2 3 4 5; do wait "$(cat "$work/r$r.$i.job")"; codes="$codes$?"; done
     pids=$(count_mark "$mark"); recorded=$(cat "$pf" 2>/dev/null)
     if [ "$codes" != "00000" ] || [ "$pids" != "$recorded" ] || [ -z "$pids" ]; then
       fails=$((fails + 1))
@@ -169,5 +177,4 @@ part_restarts
 part_mixed
 part_kills
 part_defaults
-rm -rf "$work"
 exit $status

@@ -42,16 +42,21 @@ export interface ClaimOptions {
 export async function claimRecord(paths: DaemonPaths, options: ClaimOptions = {}): Promise<RecordClaim | null> {
   const deadline = Date.now() + CLAIM_WAIT_MS;
   const text = claimText();
-  for (let pause = 5; ; pause = Math.min(pause * 2, 50)) {
-    let taken: boolean;
-    try {
-      taken = createWhole(paths.claimfile, text);
-    } catch (error) {
-      if (options.unwritableIsFree) return { release: () => {} };
-      throw new DaemonError(isPermission(error) ? 'PRIVILEGE' : 'IO', `cannot write ${paths.claimfile}: ${describeErrno(error)}`, { cause: error });
+  for (let pause = 5, first = true; ; pause = Math.min(pause * 2, 50), first = false) {
+    // Read first: a waiter polls with one read, and writes only when the claim looks free.
+    let holder = first ? null : readClaim(paths.claimfile);
+    if (holder === null) {
+      let taken: boolean;
+      try {
+        taken = createWhole(paths.claimfile, text);
+      } catch (error) {
+        if (options.unwritableIsFree) return { release: () => {} };
+        throw new DaemonError(isPermission(error) ? 'PRIVILEGE' : 'IO', `cannot write ${paths.claimfile}: ${describeErrno(error)}`, { cause: error });
+      }
+      if (taken) return { release: () => releaseClaim(paths.claimfile, text) };
+      holder = readClaim(paths.claimfile);
+      if (holder === null) continue; // released meanwhile
     }
-    if (taken) return { release: () => releaseClaim(paths.claimfile, text) };
-    const holder = readClaim(paths.claimfile);
     if (holder.pid === null || !isSameProcess(holder.pid, holder.ticks)) {
       breakStaleClaim(paths.claimfile, holder.text); // its holder died mid-verb, or it is garbage
       continue;
@@ -68,7 +73,7 @@ export async function claimRecord(paths: DaemonPaths, options: ClaimOptions = {}
 export function claimHolder(paths: DaemonPaths): number | null {
   try {
     const holder = readClaim(paths.claimfile);
-    if (holder.pid === null || holder.pid === process.pid) return null;
+    if (holder === null || holder.pid === null || holder.pid === process.pid) return null;
     return isSameProcess(holder.pid, holder.ticks) ? holder.pid : null;
   } catch {
     return null;
@@ -105,7 +110,8 @@ function releaseClaim(file: string, text: string): void {
   }
 }
 
-function readClaim(file: string): { pid: number | null; ticks: string; text: string } {
+/** The claim's holder; null when there is no claim. A claim that names no process is garbage (pid null). */
+function readClaim(file: string): { pid: number | null; ticks: string; text: string } | null {
   let text: string | null;
   try {
     text = readRegularFile(file);
@@ -115,8 +121,9 @@ function readClaim(file: string): { pid: number | null; ticks: string; text: str
     }
     text = '';
   }
-  const [pid, ticks] = (text ?? '').trim().split(' ');
-  return { pid: Number(pid) > 0 ? Number(pid) : null, ticks: ticks ?? '', text: text ?? '' };
+  if (text === null) return null;
+  const [pid, ticks] = text.trim().split(' ');
+  return { pid: Number(pid) > 0 ? Number(pid) : null, ticks: ticks ?? '', text };
 }
 
 /**
