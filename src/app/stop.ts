@@ -113,6 +113,9 @@ async function stopWatched(paths: DaemonPaths, record: WatchedRecord, options: S
   }
   const child = record.watchdog;
   trySignal(record.pid, 'SIGTERM');
+  // A stopped (SIGSTOP) watchdog would act on nothing, and be SIGKILLed
+  // holding its lock: woken, it stops its child and gives the lock back.
+  trySignal(record.pid, 'SIGCONT');
   const deadline = Date.now() + timeoutMs + 5000;
   while (isSameProcess(record.pid, record.startTicks) && Date.now() < deadline) await sleep(10);
   // Whatever the watchdog managed, nothing of the child's session, nor what

@@ -289,6 +289,25 @@ describe('issue 8: no daemon is ever lost', { concurrency: true }, () => {
     assert.ok(!fs.existsSync(claim), 'the claim is released');
   });
 
+  it('7. a SIGSTOPped watchdog is woken by stop, stops its command and gives its lock back', async (t) => {
+    const { reaper, pidfile, td } = setUp(t);
+    const mark = marker();
+    const start = await td('start', '--respawn', '--wait', '0.2', '--', 'sleep', mark);
+    assert.equal(start.code, 0, start.stderr);
+    const watchdog = reaper.trackPidfile(pidfile)!;
+    // The command's pid, as the watchdog reports it (its spare ready shell carries the same arguments).
+    const child = await waitFor(async () => (JSON.parse((await td('status', '--json')).stdout) as { pid: number | null }).pid, 'the command to run');
+    reaper.track(child, ...processesWithArg(mark));
+    await waitFor(() => fs.existsSync(`${pidfile}.lock`), 'the watchdog to take its lock');
+    process.kill(watchdog, 'SIGSTOP');
+    const stop = await td('stop', '--stop-timeout', '1');
+    assert.equal(stop.code, 0, stop.stderr);
+    assert.equal(stop.stdout, `tdaemon: app stopped (pid ${child}, watchdog ${watchdog})\n`);
+    assert.ok(isDead(watchdog) && isDead(child));
+    assert.deepEqual(processesWithArg(mark), [], 'nor its spare shell');
+    assert.ok(!fs.existsSync(`${pidfile}.lock`), 'the watchdog gave its lock back (it was not SIGKILLed holding it)');
+  });
+
   it('9. while a watchdog has not started its command: status says starting, no command yet, exit 1; start does not start another; stop ends it', async (t) => {
     const { dir, reaper, pidfile, td } = setUp(t);
     // A stand-in watchdog: a process of our own, recorded as a watchdog in state 'starting'.
