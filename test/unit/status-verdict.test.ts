@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { PlainRecord, WatchdogReport, WatchedRecord } from '../../src/model/record';
 import { formatCommand, formatUptime } from '../../src/policy/describe';
-import { describeStatus } from '../../src/policy/status-text';
+import { describeStarted, describeStatus } from '../../src/policy/status-text';
 import { evaluateStatus, type StatusFacts } from '../../src/policy/status-verdict';
 
 const record: PlainRecord = {
@@ -94,6 +94,16 @@ describe('evaluateStatus gives LSB codes and one readable line', () => {
       assert.doesNotMatch(summary, /null/, 'no null is ever printed');
     });
   }
+
+  it("start's line never says pid null: a watched command not running yet, or whose first run already ended", () => {
+    assert.equal(describeStarted(4242, null, null), 'pid 4242');
+    assert.equal(describeStarted(5000, 4242, null), 'pid 5000, watchdog 4242');
+    assert.equal(describeStarted(null, 4242, null), 'watchdog 4242, no command yet');
+    assert.equal(
+      describeStarted(null, 4242, 'exited with status 1'),
+      'watchdog 4242, no command running: its first run exited with status 1; the watchdog restarts it by its policy',
+    );
+  });
 
   it('formats uptimes and command lines for people', () => {
     assert.deepEqual([5, 65, 3600, 11520, 90000].map(formatUptime), ['5s', '1m5s', '1h0m', '3h12m', '1d1h']);
