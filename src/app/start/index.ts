@@ -8,7 +8,7 @@ import { DaemonError } from '../../model/errors';
 import { formatPidfileText } from '../../model/pidfile-codec';
 import type { DaemonRecord } from '../../model/record';
 import { leftoversOf } from '../../os/daemon-family';
-import { familyMembers, isSameProcess } from '../../os/family';
+import { familyMembers, isSameProcess, sleep } from '../../os/family';
 import { clearDeadLock, lockWithin } from '../../os/lock';
 import { readState, writeState } from '../../os/state-file';
 import { describeProblem, describeStatus, recoveryHint } from '../../policy/status-text';
@@ -25,6 +25,7 @@ export type { StartOptions } from './options';
 export type StartOutcome = FirstRun | { kind: 'already-running'; verdict: StatusVerdict };
 
 const LOCK_TIMEOUT_MS = 10000;
+const UNTRACKED_SETTLE_MS = 1000;
 
 /**
  * Starts the daemon, as a recipe: check everything while the user's terminal
@@ -76,7 +77,7 @@ function closePlan(plan: Plan): void {
 /** Under the claim: judge what is there, clear what is stale, spawn, publish, watch. */
 async function launch(options: StartOptions, plan: Plan): Promise<StartOutcome> {
   const { paths } = options;
-  const verdict = probe(paths);
+  const verdict = await settledVerdict(paths);
   if (daemonIsUp(verdict)) return { kind: 'already-running', verdict };
   refuseUnknown(paths, verdict);
   refuseUntracked(paths, verdict);
@@ -98,6 +99,21 @@ async function launch(options: StartOptions, plan: Plan): Promise<StartOutcome> 
     resumeSignals();
   }
   return watchFirstRun(options, started, plan);
+}
+
+/**
+ * What is there, given a moment to settle when processes carry the tag but
+ * no pidfile names them: a watchdog that ended by its policy has removed its
+ * pidfile and exits within milliseconds, while what a killed start left
+ * runs on.
+ */
+async function settledVerdict(paths: DaemonPaths): Promise<StatusVerdict> {
+  const deadline = Date.now() + UNTRACKED_SETTLE_MS;
+  for (;;) {
+    const verdict = probe(paths);
+    if (verdict.kind !== 'untracked' || Date.now() >= deadline) return verdict;
+    await sleep(50);
+  }
 }
 
 /** Is a daemon up? Asked in polls: no scan for untracked processes, which are not up. */
