@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError, loadConfig, POLICY_DEFAULTS, type ProcessSpec } from '../../src/config';
+import { DEFAULTS } from '../../src/policy/defaults';
 import { fakeDeps, type FakeWorld } from '../helpers/config-fs';
 import { HARRY, SEED } from '../helpers/seed';
 
@@ -165,7 +166,14 @@ describe('defaults of every [program:x] key', () => {
   });
 
   it('match tdaemon start --respawn', () => {
-    assert.deepEqual(POLICY_DEFAULTS, { minUptimeSecs: 10, backoffMaxSecs: 30, crashLimit: 10, crashWindowSecs: 60 });
+    assert.deepEqual(POLICY_DEFAULTS, { minUptimeSecs: 10, backoffMaxSecs: 5, crashLimit: 10, crashWindowSecs: 60 });
+    const { respawn } = DEFAULTS;
+    assert.deepEqual(POLICY_DEFAULTS, {
+      minUptimeSecs: respawn.minUptimeMs / 1000,
+      backoffMaxSecs: respawn.backoffMaxMs / 1000,
+      crashLimit: respawn.maxRestarts,
+      crashWindowSecs: respawn.restartWindowMs / 1000,
+    });
   });
 
   it('read every key when written', () => {
