@@ -50,8 +50,8 @@ describe('export systemd: the seed config of issue 10, field by field', () => {
         ['Group', 'staff'],
         ['Restart', 'always'],
         ['RestartSec', '100ms'],
-        ['RestartSteps', '9'],
-        ['RestartMaxDelaySec', '30'],
+        ['RestartSteps', '6'],
+        ['RestartMaxDelaySec', '5'],
         ['KillMode', 'control-group'],
         ['KillSignal', 'SIGTERM'],
         ['TimeoutStopSec', '10'],
@@ -286,10 +286,10 @@ describe('export systemd: where the output goes', () => {
 
 describe('export systemd: restart limits', () => {
   const rows: Array<[string, string | undefined, string | undefined, string | undefined]> = [
-    ['', '60', '11', '9'],
-    ['startsecs=0\nstartretries=50', '60', '11', '9'],
-    ['startretries=50', '60', '51', '9'],
-    ['tdaemon_crash_limit=none', '0', undefined, '9'],
+    ['', '60', '11', '6'],
+    ['startsecs=0\nstartretries=50', '60', '11', '6'],
+    ['startretries=50', '60', '51', '6'],
+    ['tdaemon_crash_limit=none', '0', undefined, '6'],
     ['tdaemon_backoff_max=0.1', '60', '11', undefined],
   ];
   for (const [keys, interval, burst, steps] of rows) {
