@@ -190,3 +190,16 @@ export function openAppendExact(file: string, mode: number): number {
   }
   return fs.openSync(file, O_WRONLY | O_APPEND);
 }
+
+/**
+ * Removes FILE if it is there; any other failure is thrown with its errno
+ * code. (fs.rmSync is not used for single files: on Node 24 its errors can
+ * lack a code, EROFS among them, and a message could not name the cause.)
+ */
+export function unlinkIfPresent(file: string): void {
+  try {
+    fs.unlinkSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}

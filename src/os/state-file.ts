@@ -1,5 +1,5 @@
 import fs = require('node:fs');
-import { readRegularFile, writeFileAtomic } from '../common/atomic-file';
+import { readRegularFile, unlinkIfPresent, writeFileAtomic } from '../common/atomic-file';
 import { describeErrno } from '../common/errors';
 import type { DaemonPaths } from '../model/daemon-paths';
 import { formatPidfileText } from '../model/pidfile-codec';
@@ -63,7 +63,7 @@ function readRegularFileQuietly(file: string): string | null {
 
 function removeOrSay(file: string, problems: string[]): void {
   try {
-    fs.rmSync(file, { force: true });
+    unlinkIfPresent(file);
   } catch (error) {
     problems.push(`cannot remove ${file}: ${describeErrno(error)}`);
   }

@@ -1,5 +1,5 @@
 import fs = require('node:fs');
-import { writeFileAtomic } from '../common/atomic-file';
+import { unlinkIfPresent, writeFileAtomic } from '../common/atomic-file';
 import type { DaemonPaths } from '../model/daemon-paths';
 import { formatStopRequest, parseStopRequest, type StopRequest } from '../model/stop-request';
 
@@ -24,7 +24,7 @@ export function readStopRequest(paths: DaemonPaths): StopRequest {
 /** Never throws: on a file system gone read-only there was none to remove. */
 export function removeStopRequest(paths: DaemonPaths): void {
   try {
-    fs.rmSync(paths.stopfile, { force: true });
+    unlinkIfPresent(paths.stopfile);
   } catch {
     // nothing written there, or nothing can be removed there
   }
