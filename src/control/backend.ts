@@ -106,4 +106,6 @@ export interface SupervisorBackend {
   clearLog?(): Maybe<true>;
   restart?(): Maybe<true>;
   sendProcessStdin?(namespec: string, chars: string): Maybe<true>;
+  /** Calls LISTENER after any process changes state (the web page pushes then); returns the unsubscribe. */
+  watch?(listener: () => void): () => void;
 }

@@ -19,6 +19,8 @@ export interface SupervisorControl {
   addGroup(group: string): void;
   removeGroup(group: string): void;
   mainLogFile(): string | null;
+  /** Calls LISTENER after any process changes; returns the unsubscribe. */
+  watch?(listener: () => void): () => void;
 }
 
 const RUNNING_STATES = new Set(['starting', 'running', 'backoff']);
@@ -68,6 +70,7 @@ export function createBackend(control: SupervisorControl): SupervisorBackend {
   const notIn = (states: Set<string>) => (p: SupervisedProcess) => !states.has(p.status.state);
 
   return {
+    watch: control.watch,
     getIdentification: () => control.identifier,
     getSupervisorVersion: () => `tdaemon ${VERSION}`,
     getState: () => (control.shuttingDown() ? { statecode: -1, statename: 'SHUTDOWN' } : { statecode: 1, statename: 'RUNNING' }),
@@ -163,6 +166,7 @@ export function factsOf(p: SupervisedProcess): ProcessFacts {
     stdoutLogfile: p.options.logs.stdoutPath,
     stderrLogfile: p.options.logs.stderrPath,
     pid: status.run && status.state !== 'stopping' ? status.run.pid : status.run?.pid ?? 0,
+    restarts: status.restarts,
   };
 }
 
