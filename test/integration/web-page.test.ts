@@ -13,6 +13,7 @@ describe('the web page in a real Chromium', { skip: CHROMIUM ? false : 'chromium
   it('stops and starts a program by clicking, sees the states change live, and tails its log', async (t) => {
     const s = await WebSupervisor.create(t);
     await s.up();
+    assert.equal(fs.statSync(s.socket).mode & 0o777, 0o700, 'the socket is 0700 without chmod=');
     const browser = await launchChromium(s.dir);
     t.after(() => browser.close());
     const page = await browser.newPage();
