@@ -145,6 +145,9 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
   }
 
   function streamFile(res: ServerResponse, file: string | null): void {
+    // A GET has no body, but its 'end' comes only once it is read: without it the request
+    // deadline (connection-guard.ts) would cut a `tail -f` after requestTimeoutMs.
+    res.req.resume();
     if (!file) return sendError(res, 404);
     if (followers.size >= limits.maxLogtailStreams) return sendError(res, 503);
     let mtime: Date;

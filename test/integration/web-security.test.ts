@@ -216,6 +216,36 @@ describe('the web face in process, with short limits', () => {
   });
 });
 
+describe('long streams outlive the request deadline', () => {
+  it('a /logtail and an /events stream stay open past requestTimeoutMs', async (t) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tdaemon-web-long-'));
+    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const log = path.join(dir, 'a.log');
+    fs.writeFileSync(log, 'first\n');
+    const fake = new FakeSupervisor([{ group: 'a', name: 'a', state: ProcessStates.RUNNING, pid: 4242, start: 1, stdoutLogfile: log }], () => Date.now() / 1000);
+    const web = createWebFace({ backend: fake });
+    const server = await startRpcServer({ backend: fake, tcp: { host: '127.0.0.1', port: 0 }, fallback: web.handle, followIntervalMs: 20, limits: { requestTimeoutMs: 300 } });
+    t.after(async () => (web.close(), await server.close()));
+    const open = (target: string) => {
+      const socket = net.connect(server.tcpPort!, '127.0.0.1');
+      const state = { text: '', closed: false };
+      socket.setEncoding('utf8').on('data', (c: string) => (state.text += c));
+      socket.on('close', () => (state.closed = true)).on('error', () => {});
+      socket.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+      t.after(() => socket.destroy());
+      return state;
+    };
+    const tail = open('/logtail/a');
+    const events = open('/events');
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    fs.appendFileSync(log, 'second\n');
+    const deadline = Date.now() + 5000;
+    while (!tail.text.includes('second') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.ok(tail.text.includes('second') && !tail.closed, 'the tail still follows after 4x the request deadline');
+    assert.ok(events.text.includes('data: {') && !events.closed, 'the event stream is still open');
+  });
+});
+
 describe('a listener off loopback without a password', () => {
   for (const port of ['*:PORT', 'PORT', '0.0.0.0:PORT']) {
     it(`port=${port} is refused in one line, status 2, before anything starts`, async (t) => {
