@@ -12,6 +12,7 @@ import type { SupervisorBackend } from './backend';
 import { guardConnections } from './connection-guard';
 import { createDispatcher, type LogReader } from './dispatch';
 import { isAuthorized, type Credentials } from './http-auth';
+import { isCrossSite, isLoopbackHostHeader } from './http-origin';
 import { sendError } from './http-errors';
 import { createFileLogReader, followFile } from './log-files';
 import { afterBody, readBody } from './http-body';
@@ -85,6 +86,11 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
       // writing it would otherwise get EPIPE instead of the 401 (Python's http.client does).
       afterBody(req, limits.maxBodyBytes, () => sendError(res, 401, { 'WWW-Authenticate': 'Basic realm="default"' }, true));
       return;
+    }
+    // Another site's page driving the visitor's browser: refused on every route (see http-origin.ts).
+    // Without a password, a TCP listener also insists on a loopback Host, which no rebound name is.
+    if (isCrossSite(req.headers) || (!options.credentials && req.socket.remoteFamily !== undefined && !isLoopbackHostHeader(req.headers.host))) {
+      return afterBody(req, limits.maxBodyBytes, () => sendError(res, 403, {}, true));
     }
     const url = req.url ?? '/';
     // A bug below must cost one 500, never the supervisor: nothing may escape as an unhandled rejection.

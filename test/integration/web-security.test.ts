@@ -163,6 +163,18 @@ describe('the supervisor under hostile input', () => {
     before_ = now;
   });
 
+  it('another site driving a browser: a cross-origin POST to /RPC2 is refused', async () => {
+    const body = '<methodCall><methodName>supervisor.stopAllProcesses</methodName><params></params></methodCall>';
+    for (const headers of <Array<Record<string, string>>>[
+      { 'Content-Type': 'text/plain', Origin: 'http://evil.example' },
+      { 'Content-Type': 'text/plain', Origin: 'null' },
+      { 'Content-Type': 'text/plain', 'Sec-Fetch-Site': 'cross-site' },
+    ]) {
+      assert.equal((await s.request('POST', '/RPC2', { body, headers })).status, 403, JSON.stringify(headers));
+    }
+    await untouched();
+  });
+
   it('the socket takes chmod= and chown=, asks for its own credentials, and serves the page too', async () => {
     const stat = fs.statSync(s.socket);
     assert.equal(stat.mode & 0o777, 0o760);
@@ -213,6 +225,25 @@ describe('the web face in process, with short limits', () => {
     clearInterval(drip);
     const elapsed = Date.now() - started;
     assert.ok(elapsed >= 500 && elapsed < 5000, `closed after ${elapsed} ms`);
+  });
+});
+
+describe('a TCP listener without a password', () => {
+  it('answers only a loopback Host (a DNS-rebound name is refused)', async (t) => {
+    const fake = new FakeSupervisor([{ group: 'a', name: 'a', state: ProcessStates.RUNNING, pid: 4242, start: 1 }], () => Date.now() / 1000);
+    const web = createWebFace({ backend: fake });
+    const server = await startRpcServer({ backend: fake, tcp: { host: '127.0.0.1', port: 0 }, fallback: web.handle });
+    t.after(async () => (web.close(), await server.close()));
+    const ask = (host: string) =>
+      new Promise<string>((resolve) => {
+        const socket = net.connect(server.tcpPort!, '127.0.0.1');
+        let text = '';
+        socket.setEncoding('utf8').on('data', (c: string) => (text += c));
+        socket.on('close', () => resolve(text)).on('error', () => {});
+        socket.write(`GET / HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+      });
+    for (const host of [`rebind.evil.example:${server.tcpPort}`, 'evil.example', `10.0.0.1:${server.tcpPort}`]) assert.match(await ask(host), /^HTTP\/1\.1 403 /, host);
+    for (const host of [`127.0.0.1:${server.tcpPort}`, `localhost:${server.tcpPort}`, '[::1]:9001']) assert.match(await ask(host), /^HTTP\/1\.1 200 /, host);
   });
 });
 

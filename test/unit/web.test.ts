@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { planTcpListeners } from '../../src/app/supervisor/listeners';
 import { supervisorFiles } from '../../src/app/supervisor/load';
 import { loadConfig } from '../../src/config';
+import { isCrossSite, isLoopbackHostHeader } from '../../src/control/http-origin';
 import { parseActionPath } from '../../src/control/web/actions';
 import { createEventHub } from '../../src/control/web/events';
 import { createSessions, isSameOrigin, readCookie, SESSION_COOKIE } from '../../src/control/web/session';
@@ -55,6 +56,37 @@ describe('web: sessions and the CSRF token', () => {
       [{ origin: 'http://127.0.0.1:9001' }, false],
     ];
     for (const [headers, want] of table) assert.equal(isSameOrigin(headers), want, JSON.stringify(headers));
+  });
+});
+
+describe('web: browsers as attackers', () => {
+  it('tells a cross-site request', () => {
+    const table: Array<[Record<string, string>, boolean]> = [
+      [{ host: '127.0.0.1:9001' }, false], // supervisorctl, scripts
+      [{ host: '127.0.0.1:9001', origin: 'http://127.0.0.1:9001' }, false],
+      [{ host: '127.0.0.1:9001', origin: 'http://evil.example' }, true],
+      [{ host: '127.0.0.1:9001', origin: 'null' }, true],
+      [{ host: '127.0.0.1:9001', 'sec-fetch-site': 'cross-site' }, true],
+      [{ host: '127.0.0.1:9001', 'sec-fetch-site': 'same-site' }, true],
+      [{ host: '127.0.0.1:9001', 'sec-fetch-site': 'none' }, false],
+    ];
+    for (const [headers, want] of table) assert.equal(isCrossSite(headers), want, JSON.stringify(headers));
+  });
+
+  it('tells a loopback Host header', () => {
+    const table: Array<[string | undefined, boolean]> = [
+      [undefined, true],
+      ['localhost', true],
+      ['localhost:9001', true],
+      ['127.0.0.1:9001', true],
+      ['127.1.2.3', true],
+      ['[::1]:9001', true],
+      ['evil.example:9001', false],
+      ['localhost.evil.example', false],
+      ['127.0.0.1.evil.example', false],
+      ['10.0.0.1:9001', false],
+    ];
+    for (const [host, want] of table) assert.equal(isLoopbackHostHeader(host), want, String(host));
   });
 });
 

@@ -7,6 +7,7 @@
  */
 import crypto = require('node:crypto');
 import type { IncomingHttpHeaders } from 'node:http';
+import { isCrossSite } from '../http-origin';
 
 export const SESSION_COOKIE = 'tdaemon_session';
 export const TOKEN_HEADER = 'x-tdaemon-token';
@@ -54,9 +55,7 @@ export function readCookie(header: string | undefined, name: string): string | n
  */
 export function isSameOrigin(headers: IncomingHttpHeaders): boolean {
   const origin = headers.origin;
-  const host = headers.host;
-  if (typeof origin !== 'string' || typeof host !== 'string' || origin === 'null') return false;
-  if (origin !== `http://${host}` && origin !== `https://${host}`) return false;
+  if (typeof origin !== 'string' || origin === 'null') return false;
   const site = headers['sec-fetch-site'];
-  return site === undefined || site === 'same-origin';
+  return !isCrossSite(headers) && (site === undefined || site === 'same-origin');
 }
