@@ -164,7 +164,7 @@ describe('web: the snapshot and its feed', () => {
     let text = '';
     out.on('data', (c: Buffer) => (text += c.toString()));
     const res = Object.assign(out, { writeHead: () => res, flushHeaders: () => {} });
-    const req = Object.assign(new PassThrough(), { resume: () => req });
+    const req = Object.assign(new PassThrough(), { resume: () => req, socket: { setKeepAlive: () => {} } });
     assert.equal(hub.serve(req as never, res as never), true);
     assert.equal(hub.serve(req as never, res as never), false, 'a second client is over the cap of 1');
     const events = () => text.split('\n\n').filter((e) => e.startsWith('data: '));

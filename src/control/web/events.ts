@@ -67,6 +67,8 @@ export function createEventHub(options: EventHubOptions): EventHub {
       if (clients.size >= options.maxClients) return false;
       // The request has no body; reading its end lets the connection guard stand down for this long answer.
       req.resume();
+      // A phone that went to sleep never says goodbye: TCP keep-alive finds it, so it does not hold a slot forever.
+      req.socket.setKeepAlive(true, 30_000);
       res.writeHead(200, {
         'Content-Type': 'text/event-stream; charset=utf-8',
         'Cache-Control': 'no-store',
