@@ -21,6 +21,10 @@ async function measureStartup(context: BenchContext, cwd: string): Promise<Table
     { label: 'nohup true', command: 'nohup', args: ['true'], cwd },
     { label: NODE_EMPTY, command: 'node', args: ['-e', '0'], cwd },
   ];
+  // TNOHUP_BENCH_BEFORE=/path/to/an/older/bin/tnohup times that build in the
+  // same run, for a before/after comparison of a change.
+  const before = process.env.TNOHUP_BENCH_BEFORE;
+  if (before) commands.splice(1, 0, { label: `${TNOHUP_TRUE} (before)`, command: before, args: ['true'], cwd });
   const rows = await timeInterleaved(commands, context.runs, 1, (m) => context.progress(`tnohup startup: ${m}`));
   return { title: STARTUP, unit: 'ms', baseline: NODE_EMPTY, rows };
 }
@@ -71,6 +75,7 @@ export const tnohupSection: Section = {
     const [vmRss, rssAnon] = await measureMemory(context, cwd);
     const notes = [
       `startup medians: tnohup true ${medianOf(startup, TNOHUP_TRUE).toFixed(1)} ms, ` +
+        (process.env.TNOHUP_BENCH_BEFORE ? `before ${medianOf(startup, `${TNOHUP_TRUE} (before)`).toFixed(1)} ms, ` : '') +
         `nohup true ${medianOf(startup, 'nohup true').toFixed(1)} ms, node -e 0 ${medianOf(startup, NODE_EMPTY).toFixed(1)} ms`,
       `memory medians: waiting tnohup parent ${medianOf(vmRss, TNOHUP_WAITING).toFixed(1)} MiB VmRSS ` +
         `(${medianOf(rssAnon, TNOHUP_WAITING).toFixed(1)} MiB RssAnon), idle bare node ` +

@@ -7,6 +7,7 @@ const path = require('node:path');
 const root = path.join(__dirname, '..');
 const entries = {
   tnohup: 'src/cli/tnohup.ts',
+  'tdaemon-export': 'src/cli/tdaemon-export.ts',
   tdaemon: 'src/cli/tdaemon.ts',
   'tdaemon-watchdog': 'src/cli/tdaemon-watchdog.ts',
   'tdaemon-help': 'src/cli/tdaemon-help.ts',
@@ -48,7 +49,10 @@ const builds = Object.entries(entries).map(([name, entry]) =>
 
 // Plugins need the asynchronous API; a failed build fails npm run build.
 Promise.all(builds).then(
-  () => require('./warm-code-cache.js'),
+  () => {
+    require('./record-node.js');
+    require('./warm-code-cache.js');
+  },
   () => process.exit(1),
 );
 

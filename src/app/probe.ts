@@ -1,13 +1,19 @@
 import { isLiveState, readProcStat, secondsSinceStart } from '../common/proc';
 import type { DaemonPaths } from '../model/daemon-paths';
-import { leftoversOf } from '../os/daemon-family';
+import { leftoversOf, untrackedOf } from '../os/daemon-family';
 import { familyMembers, isSameProcess } from '../os/family';
 import { readPidfile } from '../os/pidfile';
 import { readState } from '../os/state-file';
+import { claimHolder } from './claim';
 import { evaluateStatus, type StatusVerdict } from '../policy/status-verdict';
 
-/** Looks at the pidfile, the state file and /proc, and says what runs. */
-export function probe(paths: DaemonPaths): StatusVerdict {
+/**
+ * Looks at the pidfile, the state file and /proc, and says what runs. With
+ * no pidfile, every process's environment is read for the daemon's tag
+ * (untracked processes), unless FIND_UNTRACKED is false: a poll that only
+ * asks whether a daemon is up spares itself that scan.
+ */
+export function probe(paths: DaemonPaths, findUntracked = true): StatusVerdict {
   const pidfile = readPidfile(paths.pidfile);
   const state = pidfile.kind === 'absent' ? ({ kind: 'absent' } as const) : readState(paths.statefile);
   const record = state.kind === 'ok' ? state.record : null;
@@ -16,6 +22,14 @@ export function probe(paths: DaemonPaths): StatusVerdict {
   let childIsOurs = false;
   let leftovers: number[] = [];
   let uptimeSeconds: number | null = null;
+  let untracked: number[] = [];
+  let claimedBy: number | null = null;
+  if (pidfile.kind === 'absent' && findUntracked) {
+    // Nothing recorded, yet processes may carry the daemon's tag: a start
+    // killed between spawning and publishing left them, or one is doing so.
+    untracked = familyMembers(untrackedOf(paths)).map((p) => p.pid);
+    if (untracked.length > 0) claimedBy = claimHolder(paths);
+  }
   if (pidfile.kind === 'pid') {
     const stat = readProcStat(pidfile.pid);
     pidAlive = stat !== null && isLiveState(stat.state);
@@ -41,6 +55,8 @@ export function probe(paths: DaemonPaths): StatusVerdict {
     pidAlive,
     childIsOurs,
     leftovers,
+    untracked,
+    claimedBy,
     uptimeSeconds,
   });
 }

@@ -15,7 +15,8 @@ export type ReloadOutcome =
 /** Sends the reload signal to the process that runs the command (under a watchdog, its child). */
 export function reloadDaemon(paths: DaemonPaths, signal: NodeJS.Signals | undefined): ReloadOutcome {
   const verdict = probe(paths);
-  if (verdict.kind === 'unknown') return { kind: 'unknown', verdict };
+  // Untracked processes are no daemon a reload may pick one of: say what is there.
+  if (verdict.kind === 'unknown' || verdict.kind === 'untracked' || verdict.kind === 'changing') return { kind: 'unknown', verdict };
   if (verdict.pid === null || (verdict.kind !== 'running' && verdict.kind !== 'watchdog-lost')) return { kind: 'not-running', verdict };
   const chosen = signal ?? (verdict.record?.reloadSignal as NodeJS.Signals | undefined) ?? 'SIGHUP';
   const problem = handlingProblem(verdict.pid, chosen);

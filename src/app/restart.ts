@@ -2,8 +2,9 @@ import type { DaemonPaths } from '../model/daemon-paths';
 import { DaemonError } from '../model/errors';
 import type { DaemonRecord } from '../model/record';
 import { readState } from '../os/state-file';
-import { startDaemon, type StartOptions, type StartOutcome } from './start';
-import { stopDaemon, type StopOutcome } from './stop';
+import { claimRecord } from './claim';
+import { startClaimed, type StartOptions, type StartOutcome } from './start';
+import { stopClaimed, type StopOutcome } from './stop';
 
 /** Start options given on the restart command line; undefined means "as recorded". */
 export type StartOverrides = Partial<Omit<StartOptions, 'paths' | 'command'>>;
@@ -17,9 +18,25 @@ export interface RestartOutcome {
 /**
  * Stops the daemon, then starts it again with the command and options
  * recorded at its last start, each replaced by any given now. A daemon that
- * gave up is started afresh, with its counters reset.
+ * gave up is started afresh, with its counters reset. The record's claim is
+ * held from the first read to the end of the new start's --wait: concurrent
+ * restarts take turns, each stopping the daemon the previous one started.
  */
 export async function restartDaemon(
+  paths: DaemonPaths,
+  command: string[] | undefined,
+  overrides: StartOverrides,
+  defaults: Omit<StartOptions, 'paths' | 'command'>,
+): Promise<RestartOutcome> {
+  const claim = await claimRecord(paths);
+  try {
+    return await restartClaimed(paths, command, overrides, defaults);
+  } finally {
+    claim!.release();
+  }
+}
+
+async function restartClaimed(
   paths: DaemonPaths,
   command: string[] | undefined,
   overrides: StartOverrides,
@@ -30,7 +47,7 @@ export async function restartDaemon(
   if (!command?.length && record === null) {
     throw new DaemonError('USAGE', `nothing is recorded for ${paths.name}; give the command: tdaemon restart -- COMMAND [ARG]...`);
   }
-  const stop = await stopDaemon(paths, { stopSignal: overrides.stopSignal, stopTimeoutMs: overrides.stopTimeoutMs });
+  const stop = await stopClaimed(paths, { stopSignal: overrides.stopSignal, stopTimeoutMs: overrides.stopTimeoutMs });
   if (stop.kind === 'unknown' || stop.kind === 'survivors') return { stop, start: null };
   const recorded = record ? fromRecord(record) : {};
   const options: StartOptions = {
@@ -41,7 +58,7 @@ export async function restartDaemon(
     paths,
     command: command?.length ? command : record!.command,
   };
-  return { stop, start: await startDaemon(options) };
+  return { stop, start: await startClaimed(options) };
 }
 
 function fromRecord(record: DaemonRecord): StartOverrides {

@@ -19,7 +19,7 @@ export function statusDaemon(paths: DaemonPaths): StatusOutcome {
 }
 
 function liveRssKb(pid: number, verdict: StatusVerdict): number | null {
-  if (verdict.kind !== 'running' && verdict.kind !== 'restarting') return null;
+  if (verdict.kind !== 'running' && verdict.kind !== 'starting' && verdict.kind !== 'restarting') return null;
   const match = /^(\d+) kB$/.exec(procStatusField(pid, 'VmRSS') ?? '');
   return match ? Number(match[1]) : null;
 }

@@ -1,10 +1,14 @@
+import { removeOrphanTemps } from '../common/atomic-file';
+import { describeErrno } from '../common/errors';
 import type { DaemonPaths } from '../model/daemon-paths';
 import { isWatched, type DaemonRecord, type WatchedRecord } from '../model/record';
-import { familyOfRecord, leftoversOf } from '../os/daemon-family';
+import { familyOfRecord, leftoversOf, untrackedOf } from '../os/daemon-family';
 import { familyMembers, isSameProcess, sleep, stopFamily, trySignal } from '../os/family';
 import { forgetRecord } from '../os/state-file';
 import { removeStopRequest, writeStopRequest } from '../os/stop-request-file';
+import { DEFAULTS } from '../policy/defaults';
 import type { StatusVerdict } from '../policy/status-verdict';
+import { claimRecord } from './claim';
 import { probe } from './probe';
 
 export interface StopOptions {
@@ -18,9 +22,11 @@ export type StopOutcome =
   /** The pidfile cannot be read: nothing was touched. */
   | { kind: 'unknown'; verdict: StatusVerdict }
   /** The daemon was already dead: its record was removed, and any leftovers of it killed. */
-  | { kind: 'cleared'; verdict: StatusVerdict; leftoversKilled: number }
-  /** It ran and was stopped. */
-  | { kind: 'stopped'; pid: number | null; watchdog: number | null; watchdogWasLost: boolean }
+  | { kind: 'cleared'; verdict: StatusVerdict; leftoversKilled: number; problems: string[] }
+  /** It ran and was stopped. PROBLEMS: files that could not be removed, and why. */
+  | { kind: 'stopped'; pid: number | null; watchdog: number | null; watchdogWasLost: boolean; problems: string[] }
+  /** Nothing was recorded, but processes carried its tag (a start was killed before it recorded them): they were stopped. */
+  | { kind: 'stopped-untracked'; pids: number[]; problems: string[] }
   /** Processes of it survived SIGKILL. */
   | { kind: 'survivors'; pids: number[] };
 
@@ -30,39 +36,64 @@ export type StopOutcome =
  * SIGKILL after the stop timeout, then its record goes. A watched daemon:
  * the request is left for the watchdog, which stops its child the same way
  * and ends; this waits for it, and ends whatever it did not. A process
- * tdaemon did not start is never signalled.
+ * tdaemon did not start is never signalled. The record's claim is held
+ * throughout (claim.ts), so no start or stop interleaves with this one.
  */
 export async function stopDaemon(paths: DaemonPaths, options: StopOptions): Promise<StopOutcome> {
-  const verdict = probe(paths);
+  const claim = await claimRecord(paths, { unwritableIsFree: true });
+  try {
+    return await stopClaimed(paths, options);
+  } finally {
+    claim!.release();
+  }
+}
+
+/** stop, by a caller that holds the record's claim (stop itself, restart). */
+export async function stopClaimed(paths: DaemonPaths, options: StopOptions): Promise<StopOutcome> {
+  const outcome = await stopByVerdict(paths, options, probe(paths));
+  for (const file of [paths.pidfile, paths.statefile, paths.stopfile]) removeOrphanTemps(file);
+  return outcome;
+}
+
+async function stopByVerdict(paths: DaemonPaths, options: StopOptions, verdict: StatusVerdict): Promise<StopOutcome> {
   const record = verdict.record;
   switch (verdict.kind) {
     case 'not-running':
+      forgetRecord(paths, null); // a state file left by a failed publish
       return { kind: 'not-running' };
     case 'unknown':
       return { kind: 'unknown', verdict };
+    case 'untracked':
+    case 'changing': {
+      const family = untrackedOf(paths);
+      const pids = familyMembers(family).map((p) => p.pid);
+      const survivors = await stopFamily(family, options.stopSignal ?? DEFAULTS.stopSignal, options.stopTimeoutMs ?? DEFAULTS.stopTimeoutMs);
+      if (survivors.length > 0) return { kind: 'survivors', pids: survivors };
+      return { kind: 'stopped-untracked', pids, problems: forgetRecord(paths, null) };
+    }
     case 'gave-up':
     case 'dead': {
       const family = record ? leftoversOf(paths, record) : null;
       const leftovers = family ? familyMembers(family).length : 0;
       const survivors = leftovers > 0 ? await stopFamily(family!, 'SIGKILL', 0) : [];
-      forgetRecord(paths, record?.pid ?? null);
+      const problems = forgetRecord(paths, record?.pid ?? null);
       if (survivors.length > 0) return { kind: 'survivors', pids: survivors };
-      return { kind: 'cleared', verdict, leftoversKilled: leftovers };
+      return { kind: 'cleared', verdict, leftoversKilled: leftovers, problems };
     }
     case 'watchdog-lost': {
       const watched = record as WatchedRecord;
       const survivors = await stopFamily(familyOfRecord(paths, watched), signalOf(options, watched), timeoutOf(options, watched));
-      forgetRecord(paths, watched.pid);
+      const problems = forgetRecord(paths, watched.pid);
       if (survivors.length > 0) return { kind: 'survivors', pids: survivors };
-      return { kind: 'stopped', pid: watched.watchdog.childPid, watchdog: null, watchdogWasLost: true };
+      return { kind: 'stopped', pid: watched.watchdog.childPid, watchdog: null, watchdogWasLost: true, problems };
     }
+    case 'starting':
     case 'restarting':
     case 'running': {
       if (isWatched(record!)) return stopWatched(paths, record, options);
       const survivors = await stopFamily(familyOfRecord(paths, record!), signalOf(options, record!), timeoutOf(options, record!));
       if (survivors.length > 0) return { kind: 'survivors', pids: survivors };
-      forgetRecord(paths, record!.pid);
-      return { kind: 'stopped', pid: record!.pid, watchdog: null, watchdogWasLost: false };
+      return { kind: 'stopped', pid: record!.pid, watchdog: null, watchdogWasLost: false, problems: forgetRecord(paths, record!.pid) };
     }
   }
 }
@@ -71,10 +102,20 @@ export async function stopDaemon(paths: DaemonPaths, options: StopOptions): Prom
 async function stopWatched(paths: DaemonPaths, record: WatchedRecord, options: StopOptions): Promise<StopOutcome> {
   const signal = signalOf(options, record);
   const timeoutMs = timeoutOf(options, record);
-  // The watchdog spares the asker: a script inside the daemon may run this stop.
-  writeStopRequest(paths, { signal, timeoutMs, requester: process.pid });
+  const problems: string[] = [];
+  // The watchdog spares the asker: a script inside the daemon may run this
+  // stop. Without the request (a read-only file system) the watchdog stops
+  // its child by the recorded signal and timeout: signals need no disk.
+  try {
+    writeStopRequest(paths, { signal, timeoutMs, requester: process.pid });
+  } catch (error) {
+    problems.push(`cannot write ${paths.stopfile}: ${describeErrno(error)}`);
+  }
   const child = record.watchdog;
   trySignal(record.pid, 'SIGTERM');
+  // A stopped (SIGSTOP) watchdog would act on nothing, and be SIGKILLed
+  // holding its lock: woken, it stops its child and gives the lock back.
+  trySignal(record.pid, 'SIGCONT');
   const deadline = Date.now() + timeoutMs + 5000;
   while (isSameProcess(record.pid, record.startTicks) && Date.now() < deadline) await sleep(10);
   // Whatever the watchdog managed, nothing of the child's session, nor what
@@ -92,8 +133,8 @@ async function stopWatched(paths: DaemonPaths, record: WatchedRecord, options: S
   }
   removeStopRequest(paths); // unless the watchdog took it
   if (survivors.length > 0) return { kind: 'survivors', pids: survivors };
-  forgetRecord(paths, record.pid);
-  return { kind: 'stopped', pid: latest.childPid, watchdog: record.pid, watchdogWasLost: false };
+  problems.push(...forgetRecord(paths, record.pid));
+  return { kind: 'stopped', pid: latest.childPid, watchdog: record.pid, watchdogWasLost: false, problems };
 }
 
 function signalOf(options: StopOptions, record: DaemonRecord): NodeJS.Signals {

@@ -1,9 +1,12 @@
 // Supervisor mode's verbs (dist/tdaemon-ctl.js): the config reader, the
 // XML-RPC client and supervisorctl's lines. Loaded only with -c, so that the
 // daemon verbs never pay for it.
+import fs = require('node:fs');
 import path = require('node:path');
+import { rssKb, type ListRow } from '../app/list';
 import { showLogFile } from '../app/logs';
 import { bringUp, connect, waitForExit, type Connection } from '../app/supervisor/ctl';
+import { processLogPaths } from '../app/supervisor/logs';
 import { writeAll, writeQuietly } from '../common/say';
 import * as ctl from '../control/ctl-commands';
 import type { ProcessInfo } from '../control/protocol';
@@ -26,6 +29,13 @@ export async function runSupervisorVerb(call: VerbCall): Promise<number> {
   const connection = connect(call.configFile);
   try {
     return await run(connection, call);
+  } catch (error) {
+    // No supervisor to talk to: supervisorctl's words, and its status 4.
+    if (error instanceof Error && error.name === 'RpcTransportError') {
+      complain(error.message);
+      return 4;
+    }
+    throw error;
   } finally {
     connection.client.close();
   }
@@ -54,7 +64,7 @@ async function run(connection: Connection, { verb, operands, argv }: VerbCall): 
     case 'reread':
       return print(await ctl.ctlReread(caller));
     case 'update':
-      return print(await ctl.ctlUpdate(caller, operands));
+      return print(await ctl.ctlUpdate(caller, operands, true));
     case 'clear':
       return print(await ctl.ctlClear(caller, operands));
     case 'shutdown':
@@ -124,12 +134,53 @@ async function statusJson(connection: Connection, names: string[]): Promise<numb
   return rows.every((r) => r.state === 'RUNNING') ? EXIT.OK : 3;
 }
 
+/** The log named in the config (no supervisor needed: the files are the config's). */
 async function logs(connection: Connection, operands: string[], argv: Words): Promise<number> {
   if (operands.length !== 1) throw new DaemonError('USAGE', 'logs takes one program name: tdaemon -c FILE logs NAME [-n N] [-f] [--stderr]');
-  const info = (await connection.client.call('supervisor.getProcessInfo', [operands[0]])) as unknown as ProcessInfo;
-  const file = argv.stderr === true ? info.stderr_logfile : info.stdout_logfile;
-  if (!file) throw new DaemonError('FAILED', `${operands[0]}: no ${argv.stderr === true ? 'stderr' : 'stdout'} log`);
+  const { config } = connection;
+  const name = operands[0];
+  const spec = config.groups.flatMap((g) => g.processes).find((p) => p.namespec === name || `${p.group}:${p.name}` === name);
+  if (!spec) throw new DaemonError('USAGE', `${name}: ERROR (no such process)`);
+  const paths = processLogPaths(spec, config.supervisord.childlogdir, config.supervisord.identifier);
+  const file = argv.stderr === true ? paths.stderrPath : paths.stdoutPath;
+  if (!file) throw new DaemonError('FAILED', `${name}: no ${argv.stderr === true ? 'stderr' : 'stdout'} log file`);
+  if (!fs.existsSync(file)) throw new DaemonError('FAILED', `${name}: no log at ${file} yet`);
   await showLogFile(file, parseCount('lines', one(argv.lines), DEFAULTS.logLines), argv.follow === true, (bytes) => writeAll(1, bytes));
   return EXIT.OK;
 }
 
+
+/** The programs of every running supervisor of this user, for `tdaemon list`. */
+export async function listSupervisedPrograms(configs: string[]): Promise<ListRow[]> {
+  const rows: ListRow[] = [];
+  for (const configFile of configs) {
+    let connection: Connection;
+    try {
+      connection = connect(configFile);
+    } catch {
+      continue; // its config changed into something unreadable: nothing to ask it with
+    }
+    try {
+      const infos = (await connection.client.call('supervisor.getAllProcessInfo')) as unknown as ProcessInfo[];
+      const specs = new Map(connection.config.groups.flatMap((g) => g.processes).map((p) => [`${p.group}:${p.name}`, p]));
+      for (const info of infos) {
+        const running = info.statename === 'RUNNING' && info.pid > 0;
+        rows.push({
+          name: info.group === info.name ? info.name : `${info.group}:${info.name}`,
+          state: info.statename.toLowerCase(),
+          pid: info.pid || null,
+          uptimeSeconds: running ? Math.max(0, info.now - info.start) : null,
+          restarts: null,
+          rssKb: running ? rssKb(info.pid) : null,
+          command: specs.get(`${info.group}:${info.name}`)?.argv ?? null,
+          source: connection.config.file,
+        });
+      }
+    } catch {
+      // it stopped meanwhile
+    } finally {
+      connection.client.close();
+    }
+  }
+  return rows;
+}

@@ -3,14 +3,14 @@
 // in its own process (the supervisor is that process, so a service manager
 // signals the right pid); `up` runs it as a detached process of its own.
 import { runSupervisor } from '../app/supervisor/supervisor';
-import { reportError } from './report';
+import { complain, reportError } from './report';
 
 export function supervise(configFile: string): Promise<number> {
-  return runSupervisor(configFile);
+  return runSupervisor(configFile, complain);
 }
 
 if (require.main === module) {
-  runSupervisor(process.argv[2]).then(
+  runSupervisor(process.argv[2], complain).then(
     (code) => process.exit(code),
     (error: unknown) => process.exit(reportError(error)),
   );

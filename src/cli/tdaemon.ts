@@ -32,7 +32,8 @@ const ALL_VERB_OPTIONS: Record<string, Options> = Object.fromEntries(
 
 const EPILOGUE = `Exit status (LSB): 0 success, 1 failure, 2 bad usage, 4 insufficient privilege,
 5 command not installed, 7 not running (reload); status: 0 running, 1 dead but
-pidfile exists (or restarting, or gave up), 3 not running, 4 unknown.`;
+pidfile exists (or starting, restarting, gave up), 3 not running, 4 unknown
+(or untracked).`;
 
 const MAIN_OPTIONS: Record<string, Options> = {
   ...IDENTITY_OPTIONS,
@@ -71,7 +72,7 @@ async function main(argv: string[]): Promise<number> {
   const verb = findVerb(verbName, configGiven !== undefined);
 
   const verbOptions = { ...IDENTITY_OPTIONS, ...verb.options, help: MAIN_OPTIONS.help };
-  const afterVerb = parse(rest, verbOptions, verb.mode === 'supervisor');
+  const afterVerb = parse(rest, verbOptions, verb.mode !== 'daemon');
   if (afterVerb.help) return printHelp(`Usage: ${verb.usage}\n\n${capitalize(verb.describe)}.`, verbOptions);
   const second = mergeOptionsBeforeVerb(first, afterVerb, verb);
   const command = second.operands;
@@ -84,7 +85,7 @@ async function main(argv: string[]): Promise<number> {
   const supervisorMode = configFile !== undefined || verb.mode === 'supervisor';
   const paths = () => resolvePaths({ pidfile, name }, process.env, verb.createsFiles);
   const config = () => configFile ?? findConfig();
-  if (!supervisorMode) paths(); // a missing identity is a usage error before anything else
+  if (!supervisorMode && !verb.noIdentity) paths(); // a missing identity is a usage error before anything else
   return verb.run({ paths, config, supervisorMode, argv: second, command });
 }
 
@@ -140,6 +141,12 @@ const REPEATABLE = new Set(['env', 'no-restart-exit']);
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
+
+// A write past RLIMIT_FSIZE raises SIGXFSZ, whose default action (and
+// signal-exit's, which proper-lockfile installs) kills us silently, perhaps
+// with a record half published. With a listener the write fails with EFBIG
+// instead, and atomic-file.ts publishes nothing and says why.
+process.on('SIGXFSZ', () => {});
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),

@@ -1,10 +1,12 @@
-import type { Options } from 'yargs';
-import { CliError } from '../common/errors';
-import { sayError, writeQuietly } from '../common/say';
 import { VERSION } from '../common/version';
+import { exitWith } from '../nohup/exit';
+import { takeClosedDescriptors, takeInheritedDescriptors } from '../nohup/facts';
+import { readCommandLine } from '../nohup/options';
 import { runNohup } from '../nohup/run';
-import { one, parseWords, UsageProblem } from './parse-words';
+import { describeCode, writeText } from '../nohup/write';
 
+// Option lines are written as GNU's are (--pidfile=FILE): coreutils'
+// usage_vs_getopt.sh reads the options back from this text.
 const USAGE = `Usage: tnohup [OPTION]... [--] COMMAND [ARG]...
 
 Run COMMAND, ignoring hangup signals, in a session of its own.
@@ -16,8 +18,8 @@ If standard error is a terminal, redirect it to standard output.
 To save output to FILE, use 'tnohup -o FILE COMMAND' or 'tnohup COMMAND > FILE'.
 
 Options:
-  -p, --pidfile FILE  write COMMAND's pid to FILE once it runs; removed when it exits
-  -o, --output FILE   append output to FILE (created 0600) instead of nohup.out
+  -p, --pidfile=FILE  write COMMAND's pid to FILE once it runs; removed when it exits
+  -o, --output=FILE   append output to FILE (created 0600) instead of nohup.out
   -h, --help          display this help and exit
       --version       output version information and exit`;
 
@@ -31,36 +33,37 @@ Exit status:
   127  COMMAND was not found
   -    otherwise, the exit status of COMMAND`;
 
-const OPTIONS: Record<string, Options> = {
-  pidfile: { type: 'string', alias: 'p' },
-  output: { type: 'string', alias: 'o' },
-  help: { type: 'boolean', alias: 'h' },
-  version: { type: 'boolean' },
-};
-
 function main(argv: string[]): void {
+  const closed = takeClosedDescriptors(process.env);
+  const inherited = takeInheritedDescriptors(process.env);
   const internalFailure = process.env.POSIXLY_CORRECT !== undefined ? 127 : 125;
-  let parsed;
-  try {
-    parsed = parseWords(argv, OPTIONS);
-  } catch (error) {
-    if (error instanceof UsageProblem) throw new CliError(`${error.message}; try 'tnohup --help'`, internalFailure);
-    throw error;
-  }
-  if (parsed.help) return writeQuietly(1, `${USAGE}\n\n${EPILOGUE}\n`);
-  if (parsed.version) return writeQuietly(1, `tnohup ${VERSION}\n`);
-  const [command, ...args] = parsed.operands;
-  if (command === undefined) throw new CliError("missing operand; try 'tnohup --help'", internalFailure);
-  runNohup({ command, args, pidfile: one(parsed.pidfile), output: one(parsed.output), internalFailure });
+  const say = (line: string) => writeText(2, `tnohup: ${line}\n`, closed);
+  const usageError = (line: string): never => {
+    say(line);
+    writeText(2, "Try 'tnohup --help' for more information.\n", closed);
+    return exitWith(internalFailure);
+  };
+  /** --help and --version fail as GNU's do when stdout cannot take them. */
+  const print = (text: string): never => {
+    const failure = writeText(1, text, closed);
+    if (failure === null) return exitWith(0);
+    say(`write error: ${describeCode(failure)}`);
+    return exitWith(internalFailure);
+  };
+
+  const line = readCommandLine(argv);
+  if (line.action === 'help') print(`${USAGE}\n\n${EPILOGUE}\n`);
+  if (line.action === 'version') print(`tnohup ${VERSION}\n`);
+  if (line.action === 'usage-error') usageError(line.message);
+  if (line.action !== 'run') return;
+  const [command, ...args] = line.operands;
+  if (command === undefined) usageError('missing operand');
+  runNohup({ command, args, pidfile: line.pidfile, output: line.output, internalFailure, closed, inherited });
 }
 
 try {
   main(process.argv.slice(2));
 } catch (error) {
-  if (error instanceof CliError) {
-    sayError('tnohup', error.message);
-    process.exit(error.exitCode);
-  }
-  writeQuietly(2, `tnohup: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
-  process.exit(process.env.POSIXLY_CORRECT !== undefined ? 127 : 125);
+  writeText(2, `tnohup: internal error: ${(error as Error)?.stack ?? String(error)}\n`, new Set());
+  exitWith(process.env.POSIXLY_CORRECT !== undefined ? 127 : 125);
 }

@@ -16,15 +16,26 @@ export class PendingFile {
   }
 
   commit(content: string): void {
+    this.commitTo(content, (from) => fs.renameSync(from, this.target));
+  }
+
+  /**
+   * Writes CONTENT whole and (when DURABLE) to disk, then PUBLISH gives the
+   * file its name: rename(2), or link(2) to create it exclusively.
+   */
+  commitTo(content: string, publish: (tempPath: string) => void, durable = true): void {
     if (this.fd === null) throw new Error(`${this.tempPath} was already committed or abandoned`);
     const fd = this.fd;
     this.fd = null;
     try {
-      fs.writeSync(fd, content);
+      writeWhole(fd, Buffer.from(content));
+      // On disk before it has a name readers trust: a crash after the
+      // rename must not leave an empty or short file under it.
+      if (durable) fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
     }
-    fs.renameSync(this.tempPath, this.target);
+    publish(this.tempPath);
   }
 
   /** Removes the temporary file; safe to call at any time, any number of times. */
@@ -45,10 +56,87 @@ export class PendingFile {
   }
 }
 
-export function beginAtomicWrite(target: string, mode = 0o644): PendingFile {
+/**
+ * Writes all of BYTES. write(2) may write fewer bytes than asked (a file
+ * size limit, a full disk) and says so only by its count; the next call
+ * then fails with the reason (EFBIG, ENOSPC), which is thrown.
+ */
+function writeWhole(fd: number, bytes: Buffer): void {
+  for (let done = 0; done < bytes.length; ) {
+    const n = fs.writeSync(fd, bytes, done, bytes.length - done);
+    if (n <= 0) throw Object.assign(new Error(`short write (${done} of ${bytes.length} bytes)`), { code: 'EIO' });
+    done += n;
+  }
+}
+
+/** The temporary name of a write to TARGET by process PID: `.BASE.PID.RANDOM.tmp` beside it. */
+function tempNameFor(target: string, pid: number): string {
+  return path.join(path.dirname(target), `.${path.basename(target)}.${pid}.${Math.random().toString(36).slice(2, 8)}.tmp`);
+}
+
+/**
+ * Removes the temporary files of writes to TARGET whose writer is gone (it
+ * was killed between creating and renaming one). A writer still alive is
+ * left alone. Returns the files removed; failures are ignored (a read-only
+ * directory keeps its leftovers, which harm nothing).
+ */
+export function removeOrphanTemps(target: string): string[] {
   const dir = path.dirname(target);
-  const base = path.basename(target);
-  const tempPath = path.join(dir, `.${base}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.tmp`);
+  const prefix = `.${path.basename(target)}.`;
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const match = /^(\d+)\.[0-9a-z]*\.tmp$/.exec(name.slice(prefix.length));
+    if (match === null || isProcessAlive(Number(match[1]))) continue;
+    try {
+      fs.unlinkSync(path.join(dir, name));
+      removed.push(path.join(dir, name));
+    } catch {
+      // gone already, or not ours to remove
+    }
+  }
+  return removed;
+}
+
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * The content of FILE if it is a regular file; null when it is absent.
+ * Opened without following a symlink and without blocking, so that a fifo
+ * put at its path cannot hang the reader; anything else is thrown, with
+ * code ENOTREG for what is not a regular file.
+ */
+export function readRegularFile(file: string): string | null {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+  try {
+    if (!fs.fstatSync(fd).isFile()) throw Object.assign(new Error(`${file} is not a regular file`), { code: 'ENOTREG' });
+    return fs.readFileSync(fd, 'utf8');
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export function beginAtomicWrite(target: string, mode = 0o644): PendingFile {
+  const tempPath = tempNameFor(target, process.pid);
   const fd = fs.openSync(tempPath, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, mode);
   try {
     fs.fchmodSync(fd, mode); // the umask must not decide a pidfile's mode
@@ -75,7 +163,7 @@ export function writeFileAtomic(target: string, content: string, mode = 0o644): 
  */
 export function removeIfHolds(file: string, content: string): boolean {
   try {
-    if (fs.readFileSync(file, 'utf8') !== content) return false;
+    if (readRegularFile(file) !== content) return false;
     fs.unlinkSync(file);
     return true;
   } catch {

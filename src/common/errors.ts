@@ -23,6 +23,11 @@ export function describeErrno(error: unknown): string {
     ELOOP: 'Too many levels of symbolic links',
     EEXIST: 'File exists',
     EBADF: 'Bad file descriptor',
+    EFBIG: 'File too large',
+    EDQUOT: 'Disk quota exceeded',
+    EIO: 'Input/output error',
+    ENXIO: 'No such device or address',
+    ENOTREG: 'not a regular file',
   };
   if (err && typeof err.code === 'string' && known[err.code]) return known[err.code];
   return err && err.message ? err.message : String(error);

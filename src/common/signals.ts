@@ -38,3 +38,21 @@ export function dieBySignal(signal: NodeJS.Signals): never {
   // the shell's convention.
   process.exit(128 + signalNumber(signal));
 }
+
+/**
+ * Holds off SIGNALS until the returned function is called, which then ends
+ * this process by the first of them that came (dieBySignal), if any did. A
+ * hangup or ^C in the middle of a step that must finish (start, between
+ * spawning a daemon and publishing its pidfile) then takes effect after it.
+ */
+export function deferSignals(signals: NodeJS.Signals[]): () => void {
+  let caught: NodeJS.Signals | null = null;
+  const hold = (signal: NodeJS.Signals) => {
+    caught ??= signal;
+  };
+  for (const signal of signals) process.on(signal, hold);
+  return () => {
+    for (const signal of signals) process.removeListener(signal, hold);
+    if (caught !== null) dieBySignal(caught);
+  };
+}

@@ -15,7 +15,7 @@ export type PolicyDefaults = Pick<TdaemonPolicy, 'minUptimeSecs' | 'backoffMaxSe
  */
 export const POLICY_DEFAULTS: PolicyDefaults = {
   minUptimeSecs: 10,
-  backoffMaxSecs: 30,
+  backoffMaxSecs: 5,
   crashLimit: 10,
   crashWindowSecs: 60,
 };

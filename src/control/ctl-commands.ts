@@ -82,7 +82,12 @@ export function ctlReread(caller: Caller): Promise<CtlOutput> {
  * removed, changed ones stopped, removed and added again (so the whole
  * group restarts), added ones added.
  */
-export function ctlUpdate(caller: Caller, groups: readonly string[]): Promise<CtlOutput> {
+/**
+ * supervisorctl's update, line for line. With PER_PROCESS (tdaemon's own
+ * verb), a changed group is updated process by process on the server
+ * (tdaemon.updateProcessGroup): its unchanged processes keep running.
+ */
+export function ctlUpdate(caller: Caller, groups: readonly string[], perProcess = false): Promise<CtlOutput> {
   return command(async (out) => {
     let added: string[];
     let changed: string[];
@@ -117,6 +122,12 @@ export function ctlUpdate(caller: Caller, groups: readonly string[]): Promise<Ct
       out.say(`${name}: removed process group`);
     }
     for (const name of changed.filter(chosen)) {
+      if (perProcess) {
+        await caller.call('tdaemon.updateProcessGroup', [name]);
+        out.say(`${name}: stopped`);
+        out.say(`${name}: updated process group`);
+        continue;
+      }
       await caller.call('supervisor.stopProcessGroup', [name]);
       out.say(`${name}: stopped`);
       await caller.call('supervisor.removeProcessGroup', [name]);

@@ -234,6 +234,15 @@ export function createDispatcher(deps: DispatchDeps): Dispatcher {
   define('supervisor.clearProcessLogs', clearOne);
   define('supervisor.clearProcessLog', clearOne);
   define('supervisor.clearAllProcessLogs', { params: [], returns: 'array', help: "Clears every process's logs.", run: async () => results(await backend.clearAllProcessLogs()) });
+  if (backend.updateProcessGroup) {
+    const update = backend.updateProcessGroup.bind(backend);
+    define('tdaemon.updateProcessGroup', {
+      params: ['string'],
+      returns: 'boolean',
+      help: "Applies a re-read group's changes process by process: only added, removed and changed processes are touched.",
+      run: async ([g]) => update(s(g)),
+    });
+  }
   if (backend.sendProcessStdin) {
     const send = backend.sendProcessStdin.bind(backend);
     define('supervisor.sendProcessStdin', { params: ['string', 'string'], returns: 'boolean', help: "Writes to a process's stdin.", run: async ([name, chars]) => send(oneProcess(s(name)), s(chars)) });

@@ -1,16 +1,19 @@
-import { spawn, type StdioOptions } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs = require('node:fs');
 import type * as SignalExit from 'signal-exit';
-import { beginAtomicWrite, openAppendExact, removeIfHolds, type PendingFile } from '../common/atomic-file';
-import { describeLookupError, lookupCommand } from '../common/command-path';
-import { CliError, describeErrno } from '../common/errors';
+import { beginAtomicWrite, removeIfHolds, type PendingFile } from '../common/atomic-file';
+import { lookupCommand } from '../common/command-path';
+import { describeErrno } from '../common/errors';
 import { hupIgnoringArgvRaw, SHELL } from '../common/hup-shim';
 import { rawTailArguments } from '../common/raw-args';
 import { quoteName } from '../common/quote';
-import { sayError } from '../common/say';
-import { dieBySignal } from '../common/signals';
+import { dieOf, exitWith } from './exit';
 import { readTerminalFacts } from './facts';
-import { noticesFor, planNohup } from './plan';
+import { checkInterpreter } from './interpreter';
+import { closingInShim, stdioFor } from './descriptors';
+import { openOutput } from './output';
+import { noticesFor, planDescriptors, planNohup } from './plan';
+import { describeCode, writeText } from './write';
 
 export interface NohupOptions {
   command: string;
@@ -19,6 +22,10 @@ export interface NohupOptions {
   output?: string;
   /** 125, or 127 when POSIXLY_CORRECT is set. */
   internalFailure: number;
+  /** Descriptors 0-2 that the caller left closed. */
+  closed: ReadonlySet<number>;
+  /** The caller's descriptors above 2, handed on to the command as GNU does. */
+  inherited: readonly number[];
 }
 
 /** Signals tnohup passes on to the command's process group. */
@@ -29,24 +36,34 @@ export const FORWARDED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGQUI
  * tnohup staying as its parent to relay signals and the exit status.
  */
 export function runNohup(options: NohupOptions): void {
-  const facts = readTerminalFacts(options.output, process.env);
+  const { closed, internalFailure } = options;
+  const facts = readTerminalFacts(closed, options.output, process.env);
   const plan = planNohup(facts);
-  const fail = (message: string) => new CliError(message, options.internalFailure);
+  /** A line on tnohup's own stderr; the errno code if it could not be written. */
+  const say = (line: string) => writeText(2, `tnohup: ${line}\n`, closed);
+  const failWith = (line: string, status: number): never => {
+    say(line);
+    return exitWith(status);
+  };
 
-  let stdinTarget: number | 'inherit' = 'inherit';
+  let stdinTarget: number | null = null;
   if (plan.ignoreInput) {
     try {
       // Write-only, as GNU does: any read by the command fails at once.
       stdinTarget = fs.openSync('/dev/null', 'w');
     } catch (error) {
-      throw fail(`failed to render standard input unusable: ${describeErrno(error)}`);
+      failWith(`failed to render standard input unusable: ${describeErrno(error)}`, internalFailure);
     }
   }
 
-  const output = openOutput(plan.outputCandidates, fail);
+  const output = openOutput(plan.outputCandidates, say, internalFailure);
+  // GNU stops when a notice cannot be written (stderr closed, /dev/full, a
+  // hung-up terminal), before the command runs; the file stays created.
+  let noticeFailed = false;
   for (const notice of noticesFor(plan, facts, output ? quoteName(output.name) : null)) {
-    sayError('tnohup', notice);
+    if (say(notice) !== null) noticeFailed = true;
   }
+  if (noticeFailed) exitWith(internalFailure);
 
   let pending: PendingFile | null = null;
   if (options.pidfile !== undefined) {
@@ -54,26 +71,24 @@ export function runNohup(options: NohupOptions): void {
       refuseDirectory(options.pidfile);
       pending = beginAtomicWrite(options.pidfile, 0o644);
     } catch (error) {
-      throw fail(`cannot write pidfile ${quoteName(options.pidfile)}: ${describeErrno(error)}`);
+      failWith(`cannot write pidfile ${quoteName(options.pidfile)}: ${describeErrno(error)}`, internalFailure);
     }
   }
   // Loaded only with -p: without a pidfile there is nothing to clean up.
   const removeTempOnExit = pending ? (require('signal-exit') as typeof SignalExit).onExit(() => pending?.abandon()) : () => {};
+  const failedToRun = (code: string): never => {
+    pending?.abandon();
+    return failWith(`failed to run command ${quoteName(options.command)}: ${describeCode(code)}`, code === 'ENOENT' ? 127 : 126);
+  };
 
   const found = lookupCommand(options.command, process.env.PATH, process.cwd());
-  if (!found.found) {
-    pending?.abandon();
-    throw new CliError(
-      `failed to run command ${quoteName(options.command)}: ${describeLookupError(found.errno)}`,
-      found.errno === 'ENOENT' ? 127 : 126,
-    );
-  }
+  if (!found.found) failedToRun(found.errno);
+  const file = (found as { file: string }).file;
+  const interpreterFailure = checkInterpreter(file);
+  if (interpreterFailure !== null) failedToRun(interpreterFailure);
 
-  const stdoutTarget: number | 'inherit' | 'ignore' =
-    plan.stdoutToFile && output ? output.fd : facts.stdoutIsClosed ? 'ignore' : 'inherit';
-  let stderrTarget: number | 'inherit' = 'inherit';
-  if (plan.stderrToStdout) stderrTarget = output ? output.fd : 1;
-  const stdio: StdioOptions = [stdinTarget, stdoutTarget, stderrTarget];
+  const slots = planDescriptors(facts, plan, output !== null);
+  const stdio = stdioFor(slots, { unreadable: stdinTarget, file: output?.fd ?? null }, options.inherited);
 
   // Hangups must not end tnohup: it relays the command's status. The
   // forwarders are in place before the command starts, so that a signal sent
@@ -86,43 +101,39 @@ export function runNohup(options: NohupOptions): void {
 
   // With PATH unset, sh would search its own default path, not execvp's:
   // hand it the file this lookup found so both agree.
-  const commandToRun = process.env.PATH === undefined ? found.file : options.command;
+  const commandToRun = process.env.PATH === undefined ? file : options.command;
   let child;
   try {
     // Raw bytes are only needed for the arguments, the tail of our own argv.
     const raw = [null, ...rawTailArguments(options.args)];
-    child = spawn(SHELL, hupIgnoringArgvRaw(commandToRun, options.args, raw), { detached: true, stdio });
+    const argv = closingInShim(hupIgnoringArgvRaw(commandToRun, options.args, raw), slots);
+    child = spawn(SHELL, argv, { detached: true, stdio });
   } catch (error) {
-    pending?.abandon();
-    throw fail(`failed to run command ${quoteName(options.command)}: ${describeErrno(error)}`);
+    failedToRun((error as NodeJS.ErrnoException).code ?? 'EIO');
   }
   for (const fd of [stdinTarget, output?.fd]) if (typeof fd === 'number') fs.closeSync(fd);
 
-  pid = child.pid;
+  pid = child!.pid;
   let pidfileContent: string | null = null;
-  child.once('spawn', () => {
+  child!.once('spawn', () => {
     if (pending && pid !== undefined) {
       pidfileContent = `${pid}\n`;
       try {
         pending.commit(pidfileContent);
       } catch (error) {
         pidfileContent = null;
-        sayError('tnohup', `cannot write pidfile ${quoteName(pending.target)}: ${describeErrno(error)}`);
+        say(`cannot write pidfile ${quoteName(pending.target)}: ${describeErrno(error)}`);
       }
     }
   });
 
-  child.once('error', (error) => {
-    pending?.abandon();
-    sayError('tnohup', `failed to run command ${quoteName(options.command)}: ${describeErrno(error)}`);
-    process.exit(126);
-  });
+  child!.once('error', (error: NodeJS.ErrnoException) => failedToRun(error.code ?? 'EIO'));
 
-  child.once('exit', (code, signal) => {
+  child!.once('exit', (code, signal) => {
     if (options.pidfile !== undefined && pidfileContent !== null) removeIfHolds(options.pidfile, pidfileContent);
     removeTempOnExit();
-    if (signal) dieBySignal(signal);
-    process.exit(code ?? 0);
+    if (signal) dieOf(signal);
+    exitWith(code ?? 0);
   });
 }
 
@@ -135,26 +146,6 @@ function refuseDirectory(file: string): void {
     return; // absent: beginAtomicWrite reports any real problem
   }
   if (isDirectory) throw Object.assign(new Error('Is a directory'), { code: 'EISDIR' });
-}
-
-interface OpenedOutput {
-  name: string;
-  fd: number;
-}
-
-function openOutput(candidates: string[], fail: (message: string) => CliError): OpenedOutput | null {
-  if (candidates.length === 0) return null;
-  const failures: string[] = [];
-  for (const name of candidates) {
-    try {
-      return { name, fd: openAppendExact(name, 0o600) };
-    } catch (error) {
-      failures.push(`failed to open ${quoteName(name)}: ${describeErrno(error)}`);
-    }
-  }
-  // GNU names every file it tried; the last line carries the exit status.
-  for (const line of failures.slice(0, -1)) sayError('tnohup', line);
-  throw fail(failures[failures.length - 1]);
 }
 
 /** The command leads its own process group; kill %1 or Ctrl-C reach all of it. */

@@ -24,3 +24,13 @@ export function familyOfRecord(paths: DaemonPaths, record: DaemonRecord, spare: 
 export function leftoversOf(paths: DaemonPaths, record: DaemonRecord): Family {
   return familyOfRecord(paths, record, [record.pid]);
 }
+
+/**
+ * Every process that carries the daemon's tag, when no record names any:
+ * what a start killed between spawning and publishing left running. The tag
+ * is in the environment the command (or its watchdog) starts with, so none
+ * of them escapes it.
+ */
+export function untrackedOf(paths: DaemonPaths, spare: readonly number[] = []): Family {
+  return { tag: { pidfile: paths.pidfile, sinceTicks: '0' }, spare };
+}

@@ -40,8 +40,7 @@ export interface Member extends ProcStat {
   alone?: boolean;
 }
 
-export function familyMembers(family: Family): Member[] {
-  const all = listLiveProcesses();
+export function familyMembers(family: Family, all: ProcStat[] = listLiveProcesses()): Member[] {
   const members: Member[] = [];
   const { session, tag } = family;
   const spared = new Set(sparedPids(family));
@@ -67,23 +66,28 @@ export function familyMembers(family: Family): Member[] {
 }
 
 /**
- * Sends each of SIGNALS to every process group of the family and to each
- * member directly, so that members that made a group of their own are
- * reached too. The groups are those of the session, and those led by a
- * member that left it, but not a group a spared process is in: its other
- * members get the signal one by one. One scan serves all the signals.
- * Returns the members.
+ * Sends each of SIGNALS to every member of the family exactly once (a
+ * second SIGINT interrupts Python's cleanup; redis logs a second SIGTERM):
+ * a whole process group gets it through kill(-pgrp) when every live process
+ * in the group is a member (so a child forked meanwhile gets it too), and
+ * each other member by its pid (a group shared with a spared process or a
+ * stranger). One scan serves all the signals. Returns the members.
  */
 export function signalFamily(family: Family, ...signals: NodeJS.Signals[]): Member[] {
-  const members = familyMembers(family);
-  const groups = new Set(members.filter((m) => !m.alone && (m.inSession || m.pgrp === m.pid)).map((m) => m.pgrp));
-  for (const pid of sparedPids(family)) {
-    const pgrp = readProcStat(pid)?.pgrp;
-    if (pgrp !== undefined) groups.delete(pgrp);
+  const all = listLiveProcesses();
+  const members = familyMembers(family, all);
+  const isMember = new Set(members.map((m) => m.pid));
+  const byGroup = new Map<number, number[]>();
+  for (const p of all) byGroup.set(p.pgrp, [...(byGroup.get(p.pgrp) ?? []), p.pid]);
+  const groups = new Set<number>();
+  for (const member of members) {
+    if (member.alone || groups.has(member.pgrp)) continue;
+    if ((byGroup.get(member.pgrp) ?? []).every((pid) => isMember.has(pid))) groups.add(member.pgrp);
   }
+  const alone = members.filter((m) => m.alone || !groups.has(m.pgrp));
   for (const signal of signals) {
     for (const pgrp of groups) trySignal(-pgrp, signal);
-    for (const member of members) trySignal(member.pid, signal);
+    for (const member of alone) trySignal(member.pid, signal);
   }
   return members;
 }

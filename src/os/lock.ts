@@ -1,8 +1,9 @@
+import fs = require('node:fs');
 import type * as Lockfile from 'proper-lockfile';
 import { describeErrno } from '../common/errors';
 import type { DaemonPaths } from '../model/daemon-paths';
 import { DaemonError } from '../model/errors';
-import { sleep } from './family';
+import { familyMembers, sleep } from './family';
 import { isPermission } from './paths';
 
 /**
@@ -60,5 +61,24 @@ export async function lockWithin(
       throw new DaemonError('BUSY', `another tdaemon holds ${paths.lockfile}; try again, or remove it if no tdaemon runs`);
     }
     await sleep(Math.min(10 + attempt * 5, 60));
+  }
+}
+
+/**
+ * Removes the lock directory when no process of this daemon is alive to
+ * hold it: its watchdog was SIGKILLed, or stopped for good, and
+ * proper-lockfile would make the next start wait STALE_MS to judge it by
+ * its age. Only a watchdog keeps the lock beyond a verb, and every process
+ * of the daemon carries its tag (tag.ts); the caller holds the record's
+ * claim, so no other verb holds the lock. True when one was removed.
+ */
+export function clearDeadLock(paths: DaemonPaths): boolean {
+  if (!fs.existsSync(paths.lockfile)) return false;
+  if (familyMembers({ tag: { pidfile: paths.pidfile, sinceTicks: '0' } }).length > 0) return false;
+  try {
+    fs.rmSync(paths.lockfile, { recursive: true, force: true });
+    return true;
+  } catch {
+    return false; // proper-lockfile judges it by its age then
   }
 }

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { SHELL } from '../common/hup-shim';
 import { readProcStat } from '../common/proc';
 import { trySignal } from './family';
@@ -28,9 +28,15 @@ export interface ReadyShellOptions {
    * spawns its shell first.
    */
   keepReady?: boolean;
-  /** Where the command's stdout and stderr go: descriptors of this process. */
-  stdout: number;
-  stderr: number;
+  /**
+   * Where the command's stdout and stderr go: descriptors of this process,
+   * or 'pipe' (then onOutput gets the streams of each launched run).
+   */
+  stdout: number | 'pipe';
+  stderr: number | 'pipe';
+  /** The command's stderr goes where its stdout goes (the shell's 2>&1, so lines interleave as written). */
+  stderrToStdout?: boolean;
+  onOutput?(stdout: Readable | null, stderr: Readable | null): void;
   /** The launched command ended (never called for a shell that was not launched). */
   onExit(pid: number, code: number | null, signal: NodeJS.Signals | null): void;
   /** An error spawning a shell, for the log. */
@@ -58,6 +64,7 @@ export class ReadyShellSpawner {
     this.ready = null;
     if (child === null || child.pid === undefined) return { error: `cannot start ${this.options.command[0]}` };
     this.launched.add(child);
+    this.options.onOutput?.(child.stdout, child.stderr);
     (child.stdio[3] as Writable | null)?.end('\n');
     if (this.options.keepReady !== false && this.prepareTimer === null) {
       this.prepareTimer = setTimeout(() => this.prepare(), PREPARE_DELAY_MS);
@@ -90,12 +97,14 @@ export class ReadyShellSpawner {
   }
 
   private spawnShell(): ChildProcess | null {
-    const { command, cwd, env, uid, gid, stdout, stderr, umask } = this.options;
+    const { command, cwd, env, uid, gid, stdout, umask } = this.options;
+    const stderr = this.options.stderrToStdout ? 'ignore' : this.options.stderr;
+    const script = this.options.stderrToStdout ? READY_SCRIPT.replace('exec "$@" 3<&-', 'exec "$@" 3<&- 2>&1') : READY_SCRIPT;
     let child: ChildProcess;
     // Node has no umask option for spawn: a child inherits the umask at fork.
     const previousUmask = umask === undefined ? null : process.umask(umask);
     try {
-      child = spawn(SHELL, ['-c', READY_SCRIPT, 'sh', ...command], {
+      child = spawn(SHELL, ['-c', script, 'sh', ...command], {
         cwd,
         env,
         detached: true,

@@ -1,5 +1,5 @@
 import fs = require('node:fs');
-import { removeIfHolds, writeFileAtomic } from '../common/atomic-file';
+import { readRegularFile, writeFileAtomic } from '../common/atomic-file';
 import { describeErrno } from '../common/errors';
 import type { DaemonPaths } from '../model/daemon-paths';
 import { formatPidfileText } from '../model/pidfile-codec';
@@ -32,17 +32,39 @@ export function writeState(file: string, record: DaemonRecord): void {
  * Removes pidfile and state once the daemon whose pidfile names PID has
  * ended, but only while they still describe it: another start may have
  * written its own since. With PID null, whatever is there goes (a stale
- * pidfile that tdaemon did not write).
+ * pidfile that tdaemon did not write). Never throws: the daemon is already
+ * gone, so a file that cannot be removed (a file system gone read-only) is
+ * returned, with why, for the caller to say.
  */
-export function forgetRecord(paths: DaemonPaths, pid: number | null): void {
+export function forgetRecord(paths: DaemonPaths, pid: number | null): string[] {
+  const problems: string[] = [];
   let pidText: string | null = null;
   try {
-    pidText = fs.readFileSync(paths.pidfile, 'utf8');
+    pidText = readRegularFile(paths.pidfile);
   } catch {
-    // no pidfile left
+    // unreadable: not ours to judge, left alone
+    return problems;
   }
-  if (pid !== null && pidText !== null && pidText !== formatPidfileText(pid)) return;
-  if (pidText !== null) removeIfHolds(paths.pidfile, pidText);
+  if (pid !== null && pidText !== null && pidText !== formatPidfileText(pid)) return problems;
+  // Compared once more just before the unlink: a start may have renamed its own into place.
+  if (pidText !== null && readRegularFileQuietly(paths.pidfile) === pidText) removeOrSay(paths.pidfile, problems);
   const state = readState(paths.statefile);
-  if (pid === null || state.kind !== 'ok' || state.record.pid === pid) fs.rmSync(paths.statefile, { force: true });
+  if (state.kind !== 'absent' && (pid === null || state.kind !== 'ok' || state.record.pid === pid)) removeOrSay(paths.statefile, problems);
+  return problems;
+}
+
+function readRegularFileQuietly(file: string): string | null {
+  try {
+    return readRegularFile(file);
+  } catch {
+    return null;
+  }
+}
+
+function removeOrSay(file: string, problems: string[]): void {
+  try {
+    fs.rmSync(file, { force: true });
+  } catch (error) {
+    problems.push(`cannot remove ${file}: ${describeErrno(error)}`);
+  }
 }

@@ -21,6 +21,11 @@ export function readStopRequest(paths: DaemonPaths): StopRequest {
   }
 }
 
+/** Never throws: on a file system gone read-only there was none to remove. */
 export function removeStopRequest(paths: DaemonPaths): void {
-  fs.rmSync(paths.stopfile, { force: true });
+  try {
+    fs.rmSync(paths.stopfile, { force: true });
+  } catch {
+    // nothing written there, or nothing can be removed there
+  }
 }

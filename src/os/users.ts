@@ -20,7 +20,8 @@ export function lookupGroup(group: string): number {
   return Number(fields[2]);
 }
 
-function getent(database: string, key: string): string[] | null {
+/** The fields of KEY's entry in an NSS DATABASE (passwd, group), or null. */
+export function getent(database: string, key: string): string[] | null {
   if (key === '' || key.includes(':') || key.includes('\n')) return null;
   try {
     const { execFileSync } = require('node:child_process') as typeof import('node:child_process');

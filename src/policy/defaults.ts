@@ -11,10 +11,17 @@ export const DEFAULTS = {
   reloadSignal: 'SIGHUP',
   /** logs: lines printed before following. */
   logLines: 20,
+  /**
+   * The crash-loop rule (restart-policy.ts): 10 restarts in a row after runs
+   * shorter than 10 s, and the 11th short run gives up; so do 11 deaths in
+   * 60 s. The backoff stops growing at 5 s so that those 11 runs fit in a
+   * minute even when each lasts 2 s: 0.1+0.2+...+3.2 s, then 5 s four times,
+   * is 26.3 s of waiting.
+   */
   respawn: {
     restart: 'on-failure',
     minUptimeMs: 10000,
-    backoffMaxMs: 30000,
+    backoffMaxMs: 5000,
     maxRestarts: 10,
     restartWindowMs: 60000,
   },

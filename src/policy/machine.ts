@@ -86,6 +86,8 @@ export type UnitEvent =
   | { type: 'want-up' }
   | { type: 'want-down'; signal?: string; timeoutMs?: number; spare?: number[] }
   | { type: 'spawned'; pid: number; startTicks: string; at: number }
+  /** A run found alive from an earlier supervisor of the same program: it is taken over as running. */
+  | { type: 'adopted'; pid: number; startTicks: string; startedAt: number }
   | { type: 'spawn-failed'; error: string; at: number }
   | { type: 'exited'; code: number | null; signal: string | null; at: number }
   | { type: 'family-gone'; at: number }
@@ -96,6 +98,7 @@ export type UnitEvent =
 /** What a unit logs; log-events.ts puts it into words. */
 export type UnitLogEvent =
   | { kind: 'started'; pid: number }
+  | { kind: 'adopted'; pid: number }
   | { kind: 'spawn-failed'; error: string }
   | { kind: 'exited'; pid: number; code: number | null; signal: string | null; uptimeMs: number }
   | { kind: 'entered-running'; pid: number; startMs: number }
@@ -196,6 +199,15 @@ const onSpawned: Handler<{ type: 'spawned'; pid: number; startTicks: string; at:
     u.state = 'running';
   }
   fx.push({ type: 'persist' }, { type: 'log', event: { kind: 'started', pid: e.pid } });
+};
+
+/** A program whose run outlived the supervisor that started it: RUNNING, wanted up, never spawned twice. */
+const adopt: Handler<{ type: 'adopted'; pid: number; startTicks: string; startedAt: number }> = (u, e, _r, fx) => {
+  u.want = 'up';
+  u.state = 'running';
+  u.run = { pid: e.pid, startTicks: e.startTicks, startedAt: e.startedAt };
+  u.reason = null;
+  fx.push({ type: 'persist' }, { type: 'log', event: { kind: 'adopted', pid: e.pid } });
 };
 
 const onSpawnFailed: Handler<{ type: 'spawn-failed'; error: string; at: number }> = (u, e, r, fx) => {
@@ -416,6 +428,7 @@ const TABLE: Record<UnitState, Row> = {
     'want-up': startFresh,
     'want-down': wantDownAtRest,
     'restart-now': startFresh,
+    adopted: adopt,
   },
   starting: {
     'want-up': wantUpNoop,

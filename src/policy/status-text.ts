@@ -16,6 +16,15 @@ export function describeStatus(verdict: StatusVerdict, pidfilePath: string): str
       return gaveUpSummary(watched!);
     case 'restarting':
       return watchedSummary(watched!, null);
+    case 'starting':
+      return `starting (watchdog ${verdict.pidfilePid}, no command yet${restartsOf(watched!)})${command}`;
+    case 'untracked':
+      return (
+        `untracked (no pidfile, but ${pidList(verdict.untracked)} ${verdict.untracked.length === 1 ? 'carries' : 'carry'} its tag: ` +
+        `a start was killed before it recorded them; 'tdaemon stop' ends them)`
+      );
+    case 'changing':
+      return `being changed (tdaemon pid ${verdict.claimedBy} is starting or stopping ${pidList(verdict.untracked)})`;
     case 'running':
       if (watched) return watchedSummary(watched, verdict.uptimeSeconds);
       return `running (pid ${verdict.pid}${uptime(verdict.uptimeSeconds)})${command}`;
@@ -50,9 +59,18 @@ export function recoveryHint(verdict: StatusVerdict): string {
   return ` (if pid ${verdict.pidfilePid} is not the daemon, remove ${verdict.problem.path} and its pidfile; if it is, end it by pid)`;
 }
 
+function pidList(pids: number[]): string {
+  return `${pids.length === 1 ? 'pid' : 'pids'} ${pids.join(' ')}`;
+}
+
+function restartsOf(record: WatchedRecord): string {
+  const n = record.watchdog.restarts;
+  return n > 0 ? `, ${plural(n, 'restart', 'restarts')}` : '';
+}
+
 function watchedSummary(record: WatchedRecord, uptimeSeconds: number | null): string {
   const watch = record.watchdog;
-  const restarts = watch.restarts > 0 ? `, ${plural(watch.restarts, 'restart', 'restarts')}` : '';
+  const restarts = restartsOf(record);
   const command = ` ${formatCommand(record.command)}`;
   switch (watch.state) {
     case 'running':
@@ -76,4 +94,12 @@ function gaveUpSummary(record: WatchedRecord): string {
 
 function uptime(seconds: number | null): string {
   return seconds === null ? '' : `, up ${formatUptime(seconds)}`;
+}
+
+/** What `tdaemon start` says of a daemon it started: the pid that runs the command, or that none runs yet, and why. */
+export function describeStarted(pid: number | null, watchdog: number | null, firstExit: string | null): string {
+  if (watchdog === null) return `pid ${pid}`;
+  if (pid !== null) return `pid ${pid}, watchdog ${watchdog}`;
+  const why = firstExit === null ? 'no command yet' : `no command running: its first run ${firstExit}; the watchdog restarts it by its policy`;
+  return `watchdog ${watchdog}, ${why}`;
 }

@@ -15,18 +15,35 @@ export interface StatusFacts {
   childIsOurs: boolean;
   /** Live members of the recorded session, when its leader is gone. */
   leftovers: number[];
+  /** With no pidfile: live processes that carry the daemon's tag all the same. */
+  untracked: number[];
+  /** The live tdaemon, other than the asker, that holds the record's claim. */
+  claimedBy: number | null;
   /** Seconds since the process the line reports on started. */
   uptimeSeconds: number | null;
 }
 
-export type StatusKind = 'running' | 'restarting' | 'watchdog-lost' | 'gave-up' | 'dead' | 'not-running' | 'unknown';
+export type StatusKind =
+  | 'running'
+  /** A watchdog runs and has not started its command yet. */
+  | 'starting'
+  | 'restarting'
+  | 'watchdog-lost'
+  | 'gave-up'
+  | 'dead'
+  | 'not-running'
+  /** Processes carry the daemon's tag, but no pidfile names them: a start was killed before it published one. */
+  | 'untracked'
+  /** Such processes while another tdaemon holds the claim: it is starting (or stopping) them now. */
+  | 'changing'
+  | 'unknown';
 
 /** Why a pidfile's process is not the daemon (kind 'dead'). */
 export type DeadCause = 'gone' | 'reused' | 'not-ours';
 
 export interface StatusVerdict {
   kind: StatusKind;
-  /** LSB status code: 0 running, 1 dead with pidfile, 3 not running, 4 unknown. */
+  /** LSB status code: 0 running, 1 dead with pidfile (or starting, restarting, gave up), 3 not running, 4 unknown. */
   exitCode: 0 | 1 | 3 | 4;
   /** The process that runs the command, when one does. */
   pid: number | null;
@@ -41,6 +58,10 @@ export interface StatusVerdict {
   deadCause: DeadCause | null;
   /** kind 'dead': live processes of the daemon's session. */
   leftovers: number[];
+  /** kinds 'untracked' and 'changing': the processes that carry the tag. */
+  untracked: number[];
+  /** kind 'changing': the tdaemon that holds the claim. */
+  claimedBy: number | null;
 }
 
 /**
@@ -48,25 +69,31 @@ export interface StatusVerdict {
  * will start the command again. start must not start a second copy then.
  */
 export function daemonIsUp(verdict: StatusVerdict): boolean {
-  return verdict.kind === 'running' || verdict.kind === 'restarting' || verdict.kind === 'watchdog-lost';
+  return verdict.kind === 'running' || verdict.kind === 'starting' || verdict.kind === 'restarting' || verdict.kind === 'watchdog-lost';
 }
 
 /** The facts judged: one kind, its LSB code, and the data its text needs. Text is status-text.ts's job. */
 export function evaluateStatus(facts: StatusFacts): StatusVerdict {
-  const verdict: StatusVerdict = { ...judge(facts), uptimeSeconds: null, leftovers: [] };
+  const verdict: StatusVerdict = { ...judge(facts), uptimeSeconds: null, leftovers: [], untracked: [], claimedBy: null };
   const runs = verdict.kind === 'running' || verdict.kind === 'watchdog-lost';
   if (runs && verdict.pid !== null) verdict.uptimeSeconds = facts.uptimeSeconds;
   if (verdict.kind === 'dead') verdict.leftovers = facts.leftovers;
+  if (verdict.kind === 'untracked' || verdict.kind === 'changing') verdict.untracked = facts.untracked;
+  if (verdict.kind === 'changing') verdict.claimedBy = facts.claimedBy;
   return verdict;
 }
 
-type Judged = Omit<StatusVerdict, 'uptimeSeconds' | 'leftovers'>;
+type Judged = Omit<StatusVerdict, 'uptimeSeconds' | 'leftovers' | 'untracked' | 'claimedBy'>;
 
 function judge(facts: StatusFacts): Judged {
   const record = facts.state.kind === 'ok' ? facts.state.record : null;
   const { pidfile } = facts;
   const none = { pid: null, pidfilePid: null, record: null, problem: null, deadCause: null };
-  if (pidfile.kind === 'absent') return { ...none, kind: 'not-running', exitCode: 3 };
+  if (pidfile.kind === 'absent') {
+    if (facts.untracked.length === 0) return { ...none, kind: 'not-running', exitCode: 3 };
+    // Running, but no verb can trust a record of it: unknown to a script.
+    return { ...none, kind: facts.claimedBy === null ? 'untracked' : 'changing', exitCode: 4 };
+  }
   if (pidfile.kind === 'invalid') {
     return { ...none, kind: 'unknown', exitCode: 4, problem: { file: 'pidfile', path: facts.pidfilePath, reason: pidfile.reason } };
   }
@@ -85,6 +112,8 @@ function judge(facts: StatusFacts): Judged {
     if (watch?.state === 'gave-up') return { ...base, kind: 'gave-up', exitCode: 1, pid: null, record: recorded };
     // The watchdog runs, the command does not: not "running" to a script.
     if (watch?.state === 'backoff') return { ...base, kind: 'restarting', exitCode: 1, pid: null, record: recorded };
+    // The watchdog has not started its command yet (or its first run already ended and it is about to say so).
+    if (watch && watch.childPid === null && watch.state !== 'stopping') return { ...base, kind: 'starting', exitCode: 1, pid: null, record: recorded };
     return { ...base, kind: 'running', exitCode: 0, pid: watch ? watch.childPid : pidfilePid, record: recorded };
   }
   if (recorded && watch && facts.childIsOurs) {

@@ -10,6 +10,8 @@ export function describeUnitEvent(event: UnitLogEvent): string | null {
   switch (event.kind) {
     case 'started':
       return `started pid ${event.pid}`;
+    case 'adopted':
+      return `adopted pid ${event.pid}`;
     case 'spawn-failed':
       return `cannot start: ${event.error}`;
     case 'exited':

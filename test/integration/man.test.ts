@@ -20,7 +20,7 @@ const pages: Array<[string, string, string[][]]> = [
   ['tnohup', TNOHUP, [[]]],
 ];
 if (fs.existsSync(path.join(ROOT, 'man', 'tdaemon.1'))) {
-  pages.push(['tdaemon', TDAEMON, [[], ...['start', 'stop', 'restart', 'status', 'reload', 'logs'].map((verb) => [verb])]]);
+  pages.push(['tdaemon', TDAEMON, [[], ...['start', 'stop', 'restart', 'status', 'reload', 'logs', 'list', 'export'].map((verb) => [verb])]]);
 }
 
 /** The rendered paragraph of each option: its heading line and the indented lines under it. */

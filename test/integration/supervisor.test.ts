@@ -125,9 +125,20 @@ describe('tdaemon -c: a supervisord config file under one supervisor', { concurr
     assert.notEqual(second, first);
     const bad = await s.ctl('start', 'nosuch');
     assert.equal(bad.stdout + bad.stderr, 'nosuch: ERROR (no such process)\n');
+    assert.equal((await s.ctl('pid', 'server:server_00')).stdout, `${second}\n`);
+    assert.equal((await s.ctl('pid')).stdout, `${s.supervisorPid}\n`);
+    assert.match((await s.ctl('avail')).stdout, /^server:server_00 +in use +auto +999:999\n$/);
+    assert.match((await s.ctl('tail', 'server:server_00')).stdout, /listening\n/);
+    assert.equal((await s.ctl('signal', 'CONT', 'server:server_00')).stdout, 'server:server_00: signalled\n');
+    assert.equal((await s.ctl('reread')).stdout, 'No config updates to processes\n');
+    assert.equal((await s.ctl('clear', 'server:server_00')).stdout, 'server:server_00: cleared\n');
+    const restart = await s.ctl('restart', 'all');
+    assert.equal(restart.stdout, 'server:server_00: stopped\nserver:server_00: started\n');
+    assert.ok(isDead(second));
+    const third = await s.pidOf('server:server_00');
     const shutdown = await s.ctl('shutdown');
     assert.equal(shutdown.stdout, 'Shut down\n');
-    await waitFor(() => isDead(second), 'shutdown to stop the program');
+    await waitFor(() => isDead(third), 'shutdown to stop the program');
   });
 
   it("stop ends the program's whole family, and kill -9 of a program respawns it", async (t) => {
@@ -181,5 +192,104 @@ describe('tdaemon -c: a supervisord config file under one supervisor', { concurr
     const missing = await run(TDAEMON, ['-c', path.join(s.dir, 'nope.conf'), 'up']);
     assert.equal(missing.code, 6);
     assert.match(missing.stderr, /^tdaemon: [^\n]*nope\.conf[^\n]*\n$/);
+  });
+
+  it('numprocs and groups: one line per process, group:* selects a group', async (t) => {
+    const s = supervised(
+      t,
+      '[program:web]\nprocess_name=web_%(process_num)d\nnumprocs=2\nnumprocs_start=1\ncommand=sleep 1000\nstartsecs=0\n\n' +
+        '[program:a]\ncommand=sleep 1000\nstartsecs=0\n\n[program:b]\ncommand=sleep 1000\nstartsecs=0\n\n[group:pair]\nprograms=a,b\n',
+    );
+    const up = await s.td('up');
+    assert.equal(up.code, 0, up.stderr);
+    const names = up.stdout.split('\n').filter(Boolean).map((line) => line.split(/\s+/)[0]);
+    assert.deepEqual(names, ['pair:a', 'pair:b', 'web:web_1', 'web:web_2']);
+    for (const name of names) await s.pidOf(name);
+    const stop = await s.td('stop', 'pair:*');
+    assert.equal(stop.stdout, 'pair:a: stopped\npair:b: stopped\n');
+    const status = await s.td('status', 'web:*');
+    assert.equal(status.code, 0);
+    assert.equal(status.stdout.split('\n').filter(Boolean).length, 2);
+  });
+
+  it('reread and update: added programs start, removed ones stop, changed ones restart, the others keep their pids', async (t) => {
+    const program = (name: string, command = 'sleep 1000') => `[program:${name}]\ncommand=${command}\nstartsecs=0\n\n`;
+    const s = supervised(t, program('keep') + program('change') + program('drop'));
+    assert.equal((await s.td('up')).code, 0);
+    const keep = await s.pidOf('keep');
+    const change = await s.pidOf('change');
+    const drop = await s.pidOf('drop');
+    const text = fs.readFileSync(s.conf, 'utf8');
+    fs.writeFileSync(s.conf, text.replace(program('change'), program('change', 'sleep 1001')).replace(program('drop'), program('add')));
+    const reread = await s.td('reread');
+    assert.equal(reread.stdout, 'add: available\nchange: changed\ndrop: disappeared\n');
+    const update = await s.td('update');
+    assert.equal(update.code, 0, update.stdout);
+    assert.equal(update.stdout, 'drop: stopped\ndrop: removed process group\nchange: stopped\nchange: updated process group\nadd: added process group\n');
+    assert.equal(await s.pidOf('keep'), keep, 'an untouched program keeps its pid');
+    assert.ok(isDead(change) && isDead(drop));
+    assert.notEqual(await s.pidOf('change'), change);
+    assert.ok((await s.pidOf('add')) > 0);
+    const avail = await s.td('avail');
+    assert.deepEqual(avail.stdout.split('\n').filter(Boolean).map((l) => l.split(/\s+/)[0]), ['add', 'change', 'keep']);
+  });
+
+  it('a program that reaches RUNNING and then keeps dying is FATAL by the crash-loop rule of its tdaemon_* keys', async (t) => {
+    const s = supervised(t, '[program:loop]\ncommand=sh -c "sleep 0.3; exit 1"\nstartsecs=0\ntdaemon_backoff_max=0.2\ntdaemon_crash_limit=4\n');
+    const up = await s.td('up');
+    assert.equal(up.code, 0, up.stdout);
+    await waitFor(async () => (await s.td('status', 'loop')).stdout.includes('FATAL'), 'the crash loop to be given up', 20000);
+    const log = fs.readFileSync(path.join(s.dir, 'supervisord.log'), 'utf8');
+    assert.equal((log.match(/spawned: 'loop'/g) ?? []).length, 5);
+    assert.match(log, /gave up: loop entered FATAL state, 5 deaths in 60 s/);
+  });
+
+  it('rotates a log by stdout_logfile_maxbytes, keeping every line whole, with stderr redirected into it', async (t) => {
+    const writer = 'i=0; while [ $i -lt 300 ]; do i=$((i+1)); echo "line $i of the rotation test"; echo "err $i" >&2; done; exec sleep 1000';
+    const s = supervised(t, `[program:chatty]\ncommand=sh -c '${writer}'\nstartsecs=0\nredirect_stderr=true\nstdout_logfile=DIR/chatty.log\nstdout_logfile_maxbytes=2KB\nstdout_logfile_backups=20\n`);
+    assert.equal((await s.td('up')).code, 0);
+    await s.pidOf('chatty');
+    const files = () => fs.readdirSync(s.dir).filter((f) => f.startsWith('chatty.log')).sort();
+    const text = () => files().map((f) => fs.readFileSync(path.join(s.dir, f), 'utf8'));
+    await waitFor(() => text().join('').includes('line 300 of'), 'the writer to finish');
+    assert.ok(files().length > 5, `rotated into ${files().join(' ')}`);
+    for (const chunk of text()) {
+      assert.ok(Buffer.byteLength(chunk) <= 2048 + 64, `a file holds ${Buffer.byteLength(chunk)} bytes`);
+      assert.ok(chunk === '' || chunk.endsWith('\n'), 'no line is split across files');
+    }
+    const lines = text().join('').split('\n').filter(Boolean);
+    assert.equal(lines.filter((l) => l.startsWith('line ')).length, 300);
+    assert.equal(lines.filter((l) => l.startsWith('err ')).length, 300);
+  });
+
+  it('a supervisor SIGKILLed loses nothing: the next up adopts its programs (no duplicate), stops and respawns them', async (t) => {
+    const s = supervised(t, '[program:kept]\ncommand=sh -c "sleep 1000 & wait"\nstartsecs=0\nstdout_logfile_maxbytes=0\n\n[program:other]\ncommand=sleep 1000\nstartsecs=0\nstdout_logfile_maxbytes=0\n');
+    assert.equal((await s.td('up')).code, 0);
+    const kept = await s.pidOf('kept');
+    const other = await s.pidOf('other');
+    const family = await waitFor(() => (sessionMembers(kept).length === 2 ? sessionMembers(kept) : null), "kept's shell and its sleep");
+    s.reaper.track(...family);
+    const first = s.supervisorPid!;
+    process.kill(first, 'SIGKILL');
+    await waitFor(() => isDead(first), 'the supervisor to die');
+    assert.ok(!isDead(kept) && !isDead(other), 'its programs run on');
+    s.supervisorPid = null;
+    const up = await s.td('up');
+    assert.equal(up.code, 0, up.stderr);
+    assert.notEqual(s.supervisorPid, first);
+    assert.equal(up.stdout.split('\n').filter(Boolean).length, 2, 'each program once');
+    assert.equal(await s.pidOf('kept'), kept, 'adopted, not started again');
+    assert.equal(await s.pidOf('other'), other);
+    const log = fs.readFileSync(path.join(s.dir, 'supervisord.log'), 'utf8');
+    assert.match(log, /adopted: 'kept' with pid \d+/);
+    process.kill(other, 'SIGKILL');
+    const respawned = await waitFor(async () => {
+      const pid = await s.pidOf('other');
+      return pid !== other && pid > 0 ? pid : null;
+    }, 'the adopted program to be respawned after its death');
+    assert.ok(respawned > 0);
+    const stop = await s.td('stop', 'kept');
+    assert.equal(stop.stdout, 'kept: stopped\n');
+    for (const pid of family) assert.ok(isDead(pid), `pid ${pid} of the adopted program was stopped`);
   });
 });

@@ -1,20 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError, loadConfig, POLICY_DEFAULTS, type ProcessSpec } from '../../src/config';
+import { DEFAULTS } from '../../src/policy/defaults';
 import { fakeDeps, type FakeWorld } from '../helpers/config-fs';
+import { HARRY, SEED } from '../helpers/seed';
 
 // The seed section of issue 10, as users write it.
-const SEED = `[program:server]
-process_name=%(program_name)s_%(process_num)02d
-command=/usr/local/go/bin/go run /Users/harryzhang/go/src/server/server.go # 要执行的命令
-autostart=true # 系统开机自动启动
-autorestart=true # 进程终止自动重启
-user=harryzhang # 用户
-numprocs=1 # 启动进程数
-redirect_stderr=true # 是否将标准错误重定向到标准输出
-stdout_logfile=/Users/harryzhang/go/src/server/server.log # 指定标准输出保存的文件路径
-`;
-const HARRY = { name: 'harryzhang', uid: 501, gid: 20, home: '/Users/harryzhang' };
 const SEED_WORLD = { dirs: ['/Users/harryzhang/go/src/server'], users: [HARRY] };
 
 function load(files: Record<string, string>, extra: Partial<FakeWorld> = {}, main = Object.keys(files)[0]) {
@@ -175,7 +166,14 @@ describe('defaults of every [program:x] key', () => {
   });
 
   it('match tdaemon start --respawn', () => {
-    assert.deepEqual(POLICY_DEFAULTS, { minUptimeSecs: 10, backoffMaxSecs: 30, crashLimit: 10, crashWindowSecs: 60 });
+    assert.deepEqual(POLICY_DEFAULTS, { minUptimeSecs: 10, backoffMaxSecs: 5, crashLimit: 10, crashWindowSecs: 60 });
+    const { respawn } = DEFAULTS;
+    assert.deepEqual(POLICY_DEFAULTS, {
+      minUptimeSecs: respawn.minUptimeMs / 1000,
+      backoffMaxSecs: respawn.backoffMaxMs / 1000,
+      crashLimit: respawn.maxRestarts,
+      crashWindowSecs: respawn.restartWindowMs / 1000,
+    });
   });
 
   it('read every key when written', () => {

@@ -10,6 +10,7 @@ import {
   type UnitRules,
   type UnitStatus,
 } from '../../src/policy/machine';
+import { DEFAULTS } from '../../src/policy/defaults';
 
 const WATCHDOG: UnitRules = {
   startMs: 0,
@@ -354,5 +355,33 @@ describe("supervisor's autorestart before the respawn policy", () => {
     b.up();
     b.advance(10).exit(0);
     assert.equal(b.status.state, 'backoff');
+  });
+});
+
+describe('the defaults end a crash loop after RUNNING (issue 10)', () => {
+  it('a program that reaches RUNNING and dies 1-2 s after every start is FATAL within 60 s, before its 13th start', () => {
+    const r = DEFAULTS.respawn;
+    for (const lifeMs of [1100, 1500, 2000]) {
+      const b = new Bench({
+        ...SUPERVISED,
+        respawn: { restart: 'always', noRestartExitCodes: [], minUptimeMs: r.minUptimeMs, backoffMaxMs: r.backoffMaxMs, maxRestarts: r.maxRestarts, restartWindowMs: r.restartWindowMs },
+      });
+      const began = b.now;
+      let starts = 0;
+      b.up();
+      starts++;
+      while (b.status.state !== 'fatal' && starts < 50) {
+        b.advance(1000).timer(); // startsecs: RUNNING
+        b.advance(lifeMs - 1000).exit(1);
+        if (b.status.state === 'backoff') b.advance(b.status.timerAt! - b.now).timer();
+        if (b.status.state === 'starting' && b.status.run === null) {
+          b.spawned();
+          starts++;
+        }
+      }
+      assert.equal(b.status.state, 'fatal', `life ${lifeMs} ms`);
+      assert.ok(starts < 13, `life ${lifeMs} ms: ${starts} starts`);
+      assert.ok(b.now - began <= 60_000, `life ${lifeMs} ms: FATAL after ${(b.now - began) / 1000} s`);
+    }
   });
 });

@@ -2,29 +2,11 @@ import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { PlainRecord, WatchdogReport, WatchedRecord } from '../../src/model/record';
 import { formatCommand, formatUptime } from '../../src/policy/describe';
-import { describeStatus } from '../../src/policy/status-text';
+import { describeStarted, describeStatus } from '../../src/policy/status-text';
 import { evaluateStatus, type StatusFacts } from '../../src/policy/status-verdict';
+import { plainRecord } from '../helpers/records';
 
-const record: PlainRecord = {
-  format: 1,
-  name: 'app',
-  pid: 4242,
-  startTicks: '1000',
-  startedAt: '2026-11-24T00:00:00.000Z',
-  command: ['./app', '--port', '8080'],
-  cwd: '/srv',
-  log: '/srv/app.log',
-  errorLog: null,
-  env: {},
-  umask: null,
-  user: null,
-  group: null,
-  stopSignal: 'SIGTERM',
-  stopTimeoutMs: 10000,
-  reloadSignal: 'SIGHUP',
-  respawn: null,
-  watchdog: null,
-};
+const record: PlainRecord = plainRecord();
 
 const watch: WatchdogReport = {
   state: 'running',
@@ -48,6 +30,8 @@ const base: StatusFacts = {
   pidAlive: true,
   childIsOurs: false,
   leftovers: [],
+  untracked: [],
+  claimedBy: null,
   uptimeSeconds: 11520,
 };
 const watched: WatchedRecord = { ...record, respawn: { restart: 'on-failure', noRestartExitCodes: [], minUptimeMs: 10000, backoffMaxMs: 30000, maxRestarts: 10, restartWindowMs: 60000 }, watchdog: watch };
@@ -72,6 +56,14 @@ const table: Array<[string, Partial<StatusFacts>, string, number, string]> = [
     'gave up (11 deaths in 60 s; last exited with status 1) ./app --port 8080'],
   ['backoff', { state: { kind: 'ok', record: { ...watched, watchdog: { ...watch, state: 'backoff', childPid: null, nextRestartAt: '2026-11-24T00:00:02.400Z' } } } }, 'restarting', 1,
     'restarting (watchdog 4242, 2 restarts, last exited with status 1, restarting at 00:00:02.400) ./app --port 8080'],
+  ['watchdog, no command yet', { state: { kind: 'ok', record: { ...watched, watchdog: { ...watch, state: 'starting', childPid: null, childStartTicks: null, restarts: 0, lastExit: null } } } }, 'starting', 1,
+    'starting (watchdog 4242, no command yet) ./app --port 8080'],
+  ['first run over, next not begun', { state: { kind: 'ok', record: { ...watched, watchdog: { ...watch, state: 'starting', childPid: null, childStartTicks: null } } } }, 'starting', 1,
+    'starting (watchdog 4242, no command yet, 2 restarts) ./app --port 8080'],
+  ['untracked', { pidfile: { kind: 'absent' }, state: { kind: 'absent' }, untracked: [77, 78] }, 'untracked', 4,
+    "untracked (no pidfile, but pids 77 78 carry its tag: a start was killed before it recorded them; 'tdaemon stop' ends them)"],
+  ['being started', { pidfile: { kind: 'absent' }, state: { kind: 'absent' }, untracked: [77], claimedBy: 90 }, 'changing', 4,
+    'being changed (tdaemon pid 90 is starting or stopping pid 77)'],
 ];
 
 describe('evaluateStatus gives LSB codes and one readable line', () => {
@@ -81,8 +73,19 @@ describe('evaluateStatus gives LSB codes and one readable line', () => {
       assert.equal(verdict.kind, kind);
       assert.equal(verdict.exitCode, exitCode);
       assert.equal(describeStatus(verdict, base.pidfilePath), summary);
+      assert.doesNotMatch(summary, /null/, 'no null is ever printed');
     });
   }
+
+  it("start's line never says pid null: a watched command not running yet, or whose first run already ended", () => {
+    assert.equal(describeStarted(4242, null, null), 'pid 4242');
+    assert.equal(describeStarted(5000, 4242, null), 'pid 5000, watchdog 4242');
+    assert.equal(describeStarted(null, 4242, null), 'watchdog 4242, no command yet');
+    assert.equal(
+      describeStarted(null, 4242, 'exited with status 1'),
+      'watchdog 4242, no command running: its first run exited with status 1; the watchdog restarts it by its policy',
+    );
+  });
 
   it('formats uptimes and command lines for people', () => {
     assert.deepEqual([5, 65, 3600, 11520, 90000].map(formatUptime), ['5s', '1m5s', '1h0m', '3h12m', '1d1h']);

@@ -17,7 +17,12 @@ export interface LogTail {
 }
 
 export type FirstRun =
-  | { kind: 'started'; pid: number | null; watchdog: number | null; log: string }
+  /**
+   * PID null: a watched command whose first run already ended (with --wait
+   * 0, nothing waits to judge it); FIRST_EXIT says how, and its watchdog
+   * goes on by its policy.
+   */
+  | { kind: 'started'; pid: number | null; watchdog: number | null; log: string; firstExit: string | null }
   /** The command (or its watchdog) died within --wait: HOW says how. */
   | { kind: 'died-early'; how: string; waitMs: number; watchdogGoesOn: boolean; log: string; tails: LogTail[] }
   /** It exited 0 within --wait but left processes behind: it put itself in the background. */
@@ -53,7 +58,8 @@ export async function watchFirstRun(options: StartOptions, started: Started, pla
     if (sight.watchdogExit !== null) return died(options, started, plan, `the watchdog ${sight.watchdogExit}`, null);
     if (sight.seen && Date.now() >= deadline) {
       started.child.unref();
-      return { kind: 'started', pid: sight.childPid, watchdog: options.respawn ? started.record.pid : null, log: plan.log };
+      const firstExit = sight.childPid === null && ended !== null ? describeExit(ended.code, ended.signal) : null;
+      return { kind: 'started', pid: sight.childPid, watchdog: options.respawn ? started.record.pid : null, log: plan.log, firstExit };
     }
     if (!sight.seen && Date.now() > giveUpAt) return { kind: 'watchdog-silent', watchdog: started.record.pid, limitMs: WATCHDOG_START_LIMIT_MS };
     await Promise.race([sleep(options.respawn ? 10 : Math.max(1, deadline - Date.now())), started.exited]);

@@ -1,68 +1,124 @@
 import fs = require('node:fs');
-import { writeFileAtomic } from '../../common/atomic-file';
+import { removeOrphanTemps, writeFileAtomic } from '../../common/atomic-file';
 import { describeErrno } from '../../common/errors';
 import { closeInheritedDescriptors } from '../../common/inherited-fds';
+import { deferSignals } from '../../common/signals';
 import type { DaemonPaths } from '../../model/daemon-paths';
 import { DaemonError } from '../../model/errors';
 import { formatPidfileText } from '../../model/pidfile-codec';
 import type { DaemonRecord } from '../../model/record';
 import { leftoversOf } from '../../os/daemon-family';
-import { familyMembers, isSameProcess } from '../../os/family';
+import { familyMembers, isSameProcess, sleep } from '../../os/family';
+import { clearDeadLock, lockWithin } from '../../os/lock';
 import { readState, writeState } from '../../os/state-file';
-import { describeProblem, recoveryHint } from '../../policy/status-text';
+import { describeProblem, describeStatus, recoveryHint } from '../../policy/status-text';
 import { daemonIsUp, type StatusVerdict } from '../../policy/status-verdict';
+import { claimRecord } from '../claim';
 import { probe } from '../probe';
-import { claimStart } from './claim';
 import { watchFirstRun, type FirstRun } from './first-run';
 import type { StartOptions } from './options';
-import { preflight } from './preflight';
+import { preflight, type Plan } from './preflight';
 import { spawnDaemon, type Started } from './spawn';
 
 export type { StartOptions } from './options';
 
 export type StartOutcome = FirstRun | { kind: 'already-running'; verdict: StatusVerdict };
 
+const LOCK_TIMEOUT_MS = 10000;
+const UNTRACKED_SETTLE_MS = 1000;
+
 /**
  * Starts the daemon, as a recipe: check everything while the user's terminal
- * still hears us; take the exclusive right to start; spawn and publish the
- * record under it; then watch the first run for --wait.
+ * still hears us; take the record's claim (claim.ts), unless a daemon comes
+ * up meanwhile; spawn and publish the record; watch the first run for
+ * --wait, still holding the claim, so that no stop or restart can end the
+ * new daemon before start has said how it went.
  */
 export async function startDaemon(options: StartOptions): Promise<StartOutcome> {
-  const { paths } = options;
-  closeInheritedDescriptors();
-  const checked = preflight(options);
-  if (checked.plan === null) throw checked.problems[0];
-  const { plan } = checked;
-  let started: Started;
-  try {
-    const running = upVerdict(paths);
+  return withPlan(options, async (plan) => {
+    const running = upVerdict(options.paths);
     if (running !== null) return { kind: 'already-running', verdict: running };
-    refuseUnknown(paths);
-    const claim = await claimStart(paths, () => upVerdict(paths) !== null);
+    refuseUnknown(options.paths);
+    const claim = await claimRecord(options.paths, { giveUpWhen: () => upVerdict(options.paths) !== null });
     if (claim === null) {
-      const up = upVerdict(paths);
-      if (up === null) throw new DaemonError('BUSY', `another start of ${paths.name} is in progress`);
+      const up = upVerdict(options.paths);
+      if (up === null) throw new DaemonError('BUSY', `another tdaemon is changing ${options.paths.name}; try again`);
       return { kind: 'already-running', verdict: up };
     }
     try {
-      refuseUnknown(paths);
-      refuseLeftovers(paths);
-      // A pidfile and state whose process is gone, or an empty pidfile.
-      for (const file of [paths.pidfile, paths.statefile]) fs.rmSync(file, { force: true });
-      started = spawnDaemon(options, plan);
-      await started.ready;
-      publish(paths, started.record);
+      return await launch(options, plan);
     } finally {
-      await claim.release();
+      claim.release();
     }
+  });
+}
+
+/** start, by a caller that already holds the record's claim (restart). */
+export function startClaimed(options: StartOptions): Promise<StartOutcome> {
+  return withPlan(options, (plan) => launch(options, plan));
+}
+
+async function withPlan(options: StartOptions, body: (plan: Plan) => Promise<StartOutcome>): Promise<StartOutcome> {
+  closeInheritedDescriptors();
+  const checked = preflight(options);
+  if (checked.plan === null) throw checked.problems[0];
+  try {
+    return await body(checked.plan);
   } finally {
-    for (const fd of plan.fds) fs.closeSync(fd);
+    closePlan(checked.plan);
+  }
+}
+
+/** The daemon has its own copies of the log descriptors once spawned. */
+function closePlan(plan: Plan): void {
+  for (const fd of plan.fds.splice(0)) fs.closeSync(fd);
+}
+
+/** Under the claim: judge what is there, clear what is stale, spawn, publish, watch. */
+async function launch(options: StartOptions, plan: Plan): Promise<StartOutcome> {
+  const { paths } = options;
+  const verdict = await settledVerdict(paths);
+  if (daemonIsUp(verdict)) return { kind: 'already-running', verdict };
+  refuseUnknown(paths, verdict);
+  refuseUntracked(paths, verdict);
+  refuseLeftovers(paths);
+  clearLeftovers(paths);
+  const releaseLock = await lockWithin(paths, LOCK_TIMEOUT_MS, () => upVerdict(paths) !== null);
+  if (releaseLock === null) return { kind: 'already-running', verdict: upVerdict(paths) ?? probe(paths) };
+  let started: Started;
+  // A hangup (ssh gone), ^C or TERM between the spawn and the pidfile would
+  // leave a daemon no pidfile names: it takes effect once the record is out.
+  const resumeSignals = deferSignals(['SIGHUP', 'SIGINT', 'SIGTERM']);
+  try {
+    started = spawnDaemon(options, plan);
+    await started.ready;
+    publish(paths, started.record);
+  } finally {
+    closePlan(plan);
+    await releaseLock();
+    resumeSignals();
   }
   return watchFirstRun(options, started, plan);
 }
 
+/**
+ * What is there, given a moment to settle when processes carry the tag but
+ * no pidfile names them: a watchdog that ended by its policy has removed its
+ * pidfile and exits within milliseconds, while what a killed start left
+ * runs on.
+ */
+async function settledVerdict(paths: DaemonPaths): Promise<StatusVerdict> {
+  const deadline = Date.now() + UNTRACKED_SETTLE_MS;
+  for (;;) {
+    const verdict = probe(paths);
+    if (verdict.kind !== 'untracked' || Date.now() >= deadline) return verdict;
+    await sleep(50);
+  }
+}
+
+/** Is a daemon up? Asked in polls: no scan for untracked processes, which are not up. */
 function upVerdict(paths: DaemonPaths): StatusVerdict | null {
-  const verdict = probe(paths);
+  const verdict = probe(paths, false);
   return daemonIsUp(verdict) ? verdict : null;
 }
 
@@ -71,10 +127,16 @@ function upVerdict(paths: DaemonPaths): StatusVerdict | null {
  * pid may be a daemon of ours, so nothing is removed and nothing started.
  * (An empty or garbled pidfile alone holds nothing to lose: it is replaced.)
  */
-function refuseUnknown(paths: DaemonPaths): void {
-  const verdict = probe(paths);
+function refuseUnknown(paths: DaemonPaths, verdict = probe(paths, false)): void {
   if (verdict.kind === 'unknown' && verdict.problem?.file === 'state') {
     throw new DaemonError('BAD_RECORD', `${paths.name}: ${describeProblem(verdict)}; not starting a second copy${recoveryHint(verdict)}`);
+  }
+}
+
+/** Processes of this daemon that no pidfile names (a start killed before it published): a second copy must not join them. */
+function refuseUntracked(paths: DaemonPaths, verdict: StatusVerdict): void {
+  if (verdict.kind === 'untracked' || verdict.kind === 'changing') {
+    throw new DaemonError('FAILED', `${paths.name}: ${describeStatus(verdict, paths.pidfile)}; not starting a second copy`);
   }
 }
 
@@ -92,10 +154,28 @@ function refuseLeftovers(paths: DaemonPaths): void {
   }
 }
 
-/** State first, then the pidfile that points at it: a reader never sees a pidfile without its record. */
+/**
+ * What dead starts, verbs and watchdogs left: a pidfile and state whose
+ * process is gone (or an empty pidfile, or a state file without one),
+ * temporary files of writers that were killed, and a lock directory no
+ * live process of the daemon can hold.
+ */
+function clearLeftovers(paths: DaemonPaths): void {
+  for (const file of [paths.pidfile, paths.statefile]) fs.rmSync(file, { force: true });
+  for (const file of [paths.pidfile, paths.statefile, paths.stopfile, paths.claimfile]) removeOrphanTemps(file);
+  clearDeadLock(paths);
+}
+
+/**
+ * State first, then the pidfile that points at it: a reader never sees a
+ * pidfile without its record. A write that fails publishes nothing: the
+ * daemon is killed, and a state file already published goes too.
+ */
 function publish(paths: DaemonPaths, record: DaemonRecord): void {
+  let file = paths.statefile;
   try {
     writeState(paths.statefile, record);
+    file = paths.pidfile;
     writeFileAtomic(paths.pidfile, formatPidfileText(record.pid), 0o644);
   } catch (error) {
     try {
@@ -103,6 +183,7 @@ function publish(paths: DaemonPaths, record: DaemonRecord): void {
     } catch {
       // already gone
     }
-    throw new DaemonError('IO', `cannot write pidfile ${paths.pidfile}: ${describeErrno(error)}`, { cause: error });
+    fs.rmSync(paths.statefile, { force: true });
+    throw new DaemonError('IO', `cannot write ${file === paths.pidfile ? 'pidfile' : 'state file'} ${file}: ${describeErrno(error)}; nothing started`, { cause: error });
   }
 }

@@ -115,10 +115,28 @@ function checkPidfileLocation(pidfile: string): void {
   }
 }
 
+/**
+ * Opens a log for appending. Opened without blocking: a fifo with no reader
+ * would hang start (and one with a reader would stall the daemon), so it
+ * fails at once (ENXIO) or is refused once opened. A log is a regular file;
+ * a character device (/dev/null, a terminal) is taken as asked.
+ */
 function openLog(file: string, umask: number, option: string): number {
+  let fd: number;
   try {
-    return fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT, 0o666 & ~umask);
+    fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT | fs.constants.O_NONBLOCK, 0o666 & ~umask);
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENXIO') throw notAFile(option, file);
     throw new DaemonError(isPermission(error) ? 'PRIVILEGE' : 'USAGE', `cannot open ${option} ${file}: ${describeErrno(error)}`, { cause: error });
   }
+  const stat = fs.fstatSync(fd);
+  if (stat.isFile()) return fd; // O_NONBLOCK means nothing to a regular file
+  fs.closeSync(fd);
+  if (!stat.isCharacterDevice()) throw notAFile(option, file);
+  // The daemon's output must not fail with EAGAIN: opened again, blocking.
+  return fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_APPEND);
+}
+
+function notAFile(option: string, file: string): DaemonError {
+  return new DaemonError('USAGE', `refusing ${option} ${file}: it is not a regular file`);
 }

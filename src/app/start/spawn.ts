@@ -21,9 +21,11 @@ const WATCHDOG_ENTRY = path.join(__dirname, 'tdaemon-watchdog.js');
  * The watchdog runs little JavaScript for a long time (npm run bench): a
  * young generation of 1 MiB keeps a crash loop from growing it to 32 MiB,
  * and lite mode (no optimizing compiler) saves about 1 MiB of RSS.
- * --no-expose-wasm avoids lite mode's warning about the conflict.
+ * Before Node 24, --no-expose-wasm avoids lite mode's warning about the
+ * conflict; Node 24's V8 no longer has that flag (nor the warning), and
+ * refuses to start with it.
  */
-const WATCHDOG_NODE_FLAGS = ['--max-semi-space-size=1', '--no-expose-wasm', '--lite-mode'];
+const WATCHDOG_NODE_FLAGS = ['--max-semi-space-size=1', ...(Number(process.versions.node.split('.')[0]) < 24 ? ['--no-expose-wasm'] : []), '--lite-mode'];
 
 export interface Started {
   child: ChildProcess;

@@ -18,6 +18,8 @@ export interface SupervisorControl {
   reread(): ConfigChanges;
   addGroup(group: string): void;
   removeGroup(group: string): void;
+  /** Applies a changed group's re-read config process by process. */
+  updateGroup(group: string): Promise<void>;
   mainLogFile(): string | null;
   /** Calls LISTENER after any process changes; returns the unsubscribe. */
   watch?(listener: () => void): () => void;
@@ -124,6 +126,10 @@ export function createBackend(control: SupervisorControl): SupervisorBackend {
     },
     shutdown: () => {
       control.shutdown();
+      return true;
+    },
+    updateProcessGroup: async (group) => {
+      await control.updateGroup(group);
       return true;
     },
     mainLogFile: () => control.mainLogFile(),

@@ -51,6 +51,8 @@ export interface SupervisorFiles {
   logfile: string;
   /** What tdaemon's own verbs connect to: [supervisorctl] serverurl (unix:// or http://), else the socket. */
   serverUrl: string;
+  /** In the runtime directory, while the supervisor runs: its config and pid, for `tdaemon list`. */
+  registry: string;
 }
 
 /**
@@ -69,5 +71,5 @@ export function supervisorFiles(config: SupervisorConfig, env: NodeJS.ProcessEnv
   const configured = config.supervisorctl?.serverurl ?? '';
   const useHttp = configured.startsWith('http://') && (configured !== 'http://localhost:9001' || config.inetHttpServers.length > 0);
   const serverUrl = configured.startsWith('unix://') || useHttp ? configured : `unix://${socket}`;
-  return { socket, pidfile, logfile, serverUrl };
+  return { socket, pidfile, logfile, serverUrl, registry: `${base}.json` };
 }

@@ -6,12 +6,14 @@ export function describeSupervisorEvent(name: string, event: UnitLogEvent): stri
   switch (event.kind) {
     case 'started':
       return `spawned: '${name}' with pid ${event.pid}`;
+    case 'adopted':
+      return `adopted: '${name}' with pid ${event.pid}, left running by an earlier supervisor`;
     case 'spawn-failed':
       return `spawnerr: ${event.error}`;
     case 'entered-running':
       return `success: ${name} entered RUNNING state, process has stayed up for > than ${event.startMs / 1000} seconds (startsecs)`;
     case 'exited':
-      return `exited: ${name} (${event.signal ? `terminated by ${event.signal}` : `exit status ${event.code}`}) after ${formatSeconds(event.uptimeMs)}`;
+      return `exited: ${name} (${exitWords(event.code, event.signal)}) after ${formatSeconds(event.uptimeMs)}`;
     case 'restarting-in':
       return `${name}: restarting in ${formatSeconds(event.delayMs)}`;
     case 'not-restarting':
@@ -29,4 +31,10 @@ export function describeSupervisorEvent(name: string, event: UnitLogEvent): stri
     case 'survivors':
       return `${name}: processes survived SIGKILL (stuck in the kernel?); no longer waiting for them`;
   }
+}
+
+/** How a run ended; an adopted run is not our child, so its status cannot be known. */
+function exitWords(code: number | null, signal: string | null): string {
+  if (signal) return `terminated by ${signal}`;
+  return code === null ? 'status unknown: an adopted run is not our child' : `exit status ${code}`;
 }

@@ -1,7 +1,7 @@
 import { lookupCommand } from '../../common/command-path';
 import type { ProcessSpec } from '../../model/program';
 import { ReadyShellSpawner } from '../../os/ready-shell';
-import type { Family } from '../../os/family';
+import { isSameProcess, type Family } from '../../os/family';
 import { isSettled, type UnitRules, type UnitState, type UnitStatus } from '../../policy/machine';
 import { Unit } from '../../supervise/unit';
 import { realUnitDeps } from '../../supervise/unit-deps';
@@ -59,6 +59,8 @@ export interface ProcessOptions {
   log(line: string): void;
   /** Called after every change of state. */
   onChange(process: SupervisedProcess): void;
+  /** Called when the run starts or ends (the supervisor records runs, to adopt them if it dies). */
+  onRunChange?(): void;
 }
 
 type Waiter = (status: UnitStatus) => boolean;
@@ -85,8 +87,10 @@ export class SupervisedProcess {
       gid: spec.user?.gid,
       umask: spec.umask ?? undefined,
       keepReady: false,
-      stdout: logs.stdoutFd,
-      stderr: logs.stderrFd,
+      stdout: logs.stdout,
+      stderr: logs.stderr,
+      stderrToStdout: logs.stderrToStdout,
+      onOutput: (stdout, stderr) => logs.attach(stdout, stderr),
       onExit: (pid, code, signal) => this.unit.childExited(pid, code, signal),
       onError: (message) => options.log(`${spec.namespec}: ${message}`),
     });
@@ -135,6 +139,34 @@ export class SupervisedProcess {
     this.unit.feed({ type: 'want-up' });
   }
 
+  private adoptedWatch: NodeJS.Timeout | null = null;
+
+  /**
+   * Takes over RUN, left running by a supervisor that died. It is not our
+   * child, so its end is seen by looking at /proc (once a second, and
+   * often while it is being stopped), and its exit status is unknown: its
+   * end counts as unexpected.
+   */
+  adopt(run: { pid: number; startTicks: string; startedAt: number }): void {
+    this.unit.feed({ type: 'adopted', ...run });
+    const look = () => {
+      this.adoptedWatch = null;
+      if (this.status.run?.pid !== run.pid) return;
+      if (!isSameProcess(run.pid, run.startTicks)) {
+        this.unit.childExited(run.pid, null, null);
+        return;
+      }
+      this.adoptedWatch = setTimeout(look, this.status.state === 'stopping' ? 20 : 1000);
+    };
+    this.adoptedWatch = setTimeout(look, 1000);
+    this.wakeAdoptedWatch = () => {
+      if (this.adoptedWatch) clearTimeout(this.adoptedWatch);
+      this.adoptedWatch = setTimeout(look, 20);
+    };
+  }
+
+  private wakeAdoptedWatch: (() => void) | null = null;
+
   stop(): void {
     this.unit.feed({ type: 'want-down' });
   }
@@ -163,6 +195,7 @@ export class SupervisedProcess {
   }
 
   dispose(): void {
+    if (this.adoptedWatch) clearTimeout(this.adoptedWatch);
     this.spawner.dispose();
     this.options.logs.close();
   }
@@ -182,6 +215,8 @@ export class SupervisedProcess {
     // A run that ended before startsecs: supervisor's spawn error for it.
     const startFailed = before?.state === 'starting' && before.run !== null && status.run === null;
     if (startFailed && (status.state === 'backoff' || status.state === 'fatal')) this.times.spawnerr = 'Exited too quickly (process log may have details)';
+    if (status.state === 'stopping' && before?.state !== 'stopping') this.wakeAdoptedWatch?.();
+    if (status.run !== before?.run) this.options.onRunChange?.();
     this.waiters = this.waiters.filter((check) => !check(status));
     this.options.onChange(this);
   }

@@ -2,12 +2,13 @@ import fs = require('node:fs');
 import path = require('node:path');
 import { writeFileAtomic, removeIfHolds } from '../../common/atomic-file';
 import { readProcStat } from '../../common/proc';
-import { diffGroups, formatProblem, type GroupSpec, type ProcessSpec, type SupervisorConfig } from '../../config';
+import { diffGroups, diffProcesses, formatProblem, type GroupSpec, type ProcessSpec, type SupervisorConfig } from '../../config';
 import { createFileLogReader } from '../../control/log-files';
 import { Faults, RpcFault, type ConfigChanges } from '../../control/protocol';
 import { startRpcServer, type RpcServer } from '../../control/rpc-server';
 import { createWebFace, type WebFace } from '../../control/web';
 import { DaemonError } from '../../model/errors';
+import { isSameProcess, stopFamily } from '../../os/family';
 import { PIDFILE_VARIABLE } from '../../os/tag';
 import { isSettled } from '../../policy/machine';
 import { Host } from '../../supervise/host';
@@ -39,9 +40,14 @@ export class Supervisor {
     private readonly host: Host,
   ) {}
 
-  /** Builds every process, serves the socket, then starts the autostart programs in priority order. */
+  /**
+   * Builds every process, adopts the runs an earlier supervisor of this
+   * config left alive, serves the socket, then starts the autostart
+   * programs in priority order (an adopted one already runs).
+   */
   async run(): Promise<void> {
     for (const group of this.config.groups) this.addGroupProcesses(group);
+    await this.adoptSurvivors();
     const backend = createBackend({
       table: this.table,
       identifier: this.config.supervisord.identifier,
@@ -50,6 +56,7 @@ export class Supervisor {
       reread: () => this.reread(),
       addGroup: (group) => this.addGroup(group),
       removeGroup: (group) => this.removeGroup(group),
+      updateGroup: (group) => this.updateGroup(group),
       mainLogFile: () => this.files.logfile,
       watch: (listener) => (this.watchers.add(listener), () => this.watchers.delete(listener)),
     });
@@ -93,14 +100,58 @@ export class Supervisor {
       const process = new SupervisedProcess({
         spec,
         env: this.environmentFor(spec),
-        logs: openProcessLogs(spec, settings.childlogdir, settings.identifier),
-        tagFamily: () => ({ tag: { pidfile: this.tagOf(spec), sinceTicks: this.startedTicks } }),
+        logs: openProcessLogs(spec, settings.childlogdir, settings.identifier, (message) => this.host.log(message)),
+        // What carries the tag and started since this supervisor (or since an adopted run).
+        tagFamily: (run) => ({ tag: { pidfile: this.tagOf(spec), sinceTicks: run ? String(Math.min(Number(run.startTicks), Number(this.startedTicks))) : this.startedTicks } }),
         log: (line) => this.host.log(line),
         onChange: (p) => this.afterChange(p),
+        onRunChange: () => this.saveRuns(),
       });
       this.table.add(group.name, group.priority, process);
       return process;
     });
+  }
+
+  /** Where the supervisor records each program's run, so that a supervisor after it can adopt them. */
+  private get runsFile(): string {
+    return `${this.files.pidfile}.runs`;
+  }
+
+  /** Records every live run (pid, start time): a supervisor that is SIGKILLed loses none of them. */
+  private saveRuns(): void {
+    const runs: Record<string, SavedRun> = {};
+    for (const p of this.table.all()) {
+      const run = p.status.run;
+      if (run && run.startTicks) runs[p.spec.namespec] = { pid: run.pid, startTicks: run.startTicks, startedAt: run.startedAt };
+    }
+    try {
+      writeFileAtomic(this.runsFile, `${JSON.stringify({ format: 1, runs })}\n`, 0o644);
+    } catch (error) {
+      this.host.log(`cannot write ${this.runsFile}: ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * The runs an earlier supervisor of this config recorded and that still
+   * live: a program still in the config is adopted (never started twice); a
+   * program no longer in it is stopped, whole family, by its old tag.
+   */
+  private async adoptSurvivors(): Promise<void> {
+    const saved = readSavedRuns(this.runsFile);
+    const strays: Array<Promise<number[]>> = [];
+    for (const [namespec, run] of Object.entries(saved)) {
+      if (!isSameProcess(run.pid, run.startTicks)) continue;
+      const process = this.table.find(namespec);
+      if (process) {
+        process.adopt(run);
+        continue;
+      }
+      this.host.log(`stopping pid ${run.pid} of '${namespec}', which is no longer in ${this.config.file}`);
+      const family = { session: { sid: run.pid, leaderStartTicks: run.startTicks }, tag: { pidfile: `${this.files.pidfile}:${namespec}`, sinceTicks: run.startTicks } };
+      strays.push(stopFamily(family, 'SIGTERM', 10000));
+    }
+    await Promise.all(strays);
+    this.saveRuns();
   }
 
   /** What leaves a program's session keeps this in its environment: a stop finds it by the tag. */
@@ -166,6 +217,30 @@ export class Supervisor {
     this.config = { ...this.config, groups: this.config.groups.filter((g) => g.name !== name) };
   }
 
+  /**
+   * tdaemon's update of a changed group: removed processes are stopped and
+   * dropped, added ones created (and started if autostart), changed ones
+   * stopped and started again with their new spec; the others are not
+   * touched (supervisorctl's update restarts the whole group).
+   */
+  private async updateGroup(name: string): Promise<void> {
+    const next = (this.pending ?? this.config).groups.find((g) => g.name === name);
+    const active = this.config.groups.find((g) => g.name === name);
+    if (!next || !active) throw new RpcFault(Faults.BAD_NAME, name);
+    const diff = diffProcesses([active], [next]);
+    const gone = [...diff.removed, ...diff.changed.map((c) => c.before)].map((spec) => this.table.one(spec.namespec));
+    for (const p of gone) p.stop();
+    await Promise.all(gone.map((p) => p.whenDown()));
+    for (const p of gone) {
+      p.dispose();
+      this.table.removeProcess(name, p.spec.name);
+    }
+    this.config = { ...this.config, groups: this.config.groups.map((g) => (g.name === name ? next : g)) };
+    const fresh = [...diff.added, ...diff.changed.map((c) => c.after)];
+    const created = this.addGroupProcesses({ ...next, processes: fresh });
+    await this.startAll(created.filter((p) => p.spec.autostart));
+  }
+
   /** Stops every program (highest priority number first), then the server, and exits 0. */
   async shutdown(why: string): Promise<void> {
     if (this.stopping) return;
@@ -181,6 +256,8 @@ export class Supervisor {
     this.web?.close();
     await Promise.all(this.servers.map((server) => server.close()));
     fs.rmSync(this.files.socket, { force: true });
+    fs.rmSync(this.runsFile, { force: true });
+    fs.rmSync(this.files.registry, { force: true });
     removeIfHolds(this.files.pidfile, `${process.pid}\n`);
     await this.host.exit(0);
   }
@@ -191,7 +268,7 @@ export class Supervisor {
  * exit 2, before anything starts), refuses to run twice, writes the
  * pidfile, and runs the supervisor until it is stopped.
  */
-export async function runSupervisor(configFile: string): Promise<number> {
+export async function runSupervisor(configFile: string, warn: (line: string) => void): Promise<number> {
   const { config, warnings } = readConfig(configFile);
   const files = supervisorFiles(config);
   planTcpListeners(config); // an open port without a password is refused before anything starts
@@ -201,18 +278,45 @@ export async function runSupervisor(configFile: string): Promise<number> {
   const logFd = fs.openSync(files.logfile, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT, 0o644);
   const host = new Host(logFd, `tdaemon-supervisor[${process.pid}]`);
   for (const warning of warnings) host.log(`config: ${formatProblem(warning)}`);
-  if (process.pid === 1) {
-    process.stderr.write(
-      'tdaemon: running as PID 1: Node cannot reap orphans it did not start; put an init in front (docker run --init, tini)\n',
-    );
-  }
+  if (process.pid === 1) warn('running as PID 1: Node cannot reap orphans it did not start; put an init in front (docker run --init, tini)');
   fs.rmSync(files.socket, { force: true }); // no supervisor runs (checked above): a stale socket
   writeFileAtomic(files.pidfile, `${process.pid}\n`, 0o644);
+  try {
+    fs.mkdirSync(path.dirname(files.registry), { recursive: true, mode: 0o755 });
+    writeFileAtomic(files.registry, `${JSON.stringify({ config: config.file, pid: process.pid })}\n`, 0o644);
+  } catch (error) {
+    host.log(`cannot write ${files.registry} (tdaemon list will not show this supervisor): ${(error as Error).message}`);
+  }
   const supervisor = new Supervisor(config, files, host);
   host.handleSignals({ stop: (signal) => void supervisor.shutdown(signal) });
   host.logExit('supervisor');
   await supervisor.run();
   return new Promise<number>(() => {}); // ends through host.exit
+}
+
+interface SavedRun {
+  pid: number;
+  startTicks: string;
+  startedAt: number;
+}
+
+/** The runs file, strictly: anything not well-formed is ignored (nothing is adopted on a guess). */
+function readSavedRuns(file: string): Record<string, SavedRun> {
+  let value: unknown;
+  try {
+    value = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return {};
+  }
+  const runs = (value as { format?: unknown; runs?: unknown })?.runs;
+  if ((value as { format?: unknown })?.format !== 1 || typeof runs !== 'object' || runs === null) return {};
+  const good: Record<string, SavedRun> = {};
+  for (const [name, run] of Object.entries(runs as Record<string, Partial<SavedRun>>)) {
+    if (Number.isInteger(run?.pid) && (run.pid as number) > 0 && typeof run.startTicks === 'string' && /^\d+$/.test(run.startTicks) && typeof run.startedAt === 'number') {
+      good[name] = run as SavedRun;
+    }
+  }
+  return good;
 }
 
 /** The pid of a live supervisor for these files, or null. */

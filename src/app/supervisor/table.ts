@@ -19,6 +19,10 @@ export class ProcessTable {
     this.priorities.set(group, priority);
   }
 
+  removeProcess(group: string, name: string): void {
+    this.groups.get(group)?.delete(name);
+  }
+
   removeGroup(group: string): void {
     this.groups.delete(group);
     this.priorities.delete(group);

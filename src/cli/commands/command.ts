@@ -34,5 +34,7 @@ export interface Command {
   mode: 'daemon' | 'supervisor' | 'both';
   /** Creates the --name directory if it is missing (verbs that start a daemon). */
   createsFiles: boolean;
+  /** Works on no one daemon: --pidfile and --name are not needed (list). */
+  noIdentity?: boolean;
   run(context: CommandContext): Promise<number> | number;
 }

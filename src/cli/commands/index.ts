@@ -1,4 +1,6 @@
 import type { Command } from './command';
+import { exportCommand } from './export';
+import { listCommand } from './list';
 import { logsCommand } from './logs';
 import { reloadCommand } from './reload';
 import { restartCommand } from './restart';
@@ -15,5 +17,7 @@ export const COMMANDS: readonly Command[] = [
   statusCommand,
   reloadCommand,
   logsCommand,
+  listCommand,
+  exportCommand,
   ...SUPERVISOR_COMMANDS,
 ];

@@ -4,6 +4,7 @@ import { writeQuietly } from '../../common/say';
 import type { DaemonPaths } from '../../model/daemon-paths';
 import { DaemonError } from '../../model/errors';
 import { EXIT } from '../../policy/exit-codes';
+import { describeStarted } from '../../policy/status-text';
 import type { StatusVerdict } from '../../policy/status-verdict';
 import { RELOAD_OPTIONS, START_OPTIONS, STOP_OPTIONS } from '../options';
 import { complain, say } from '../report';
@@ -33,8 +34,7 @@ export function renderStart(paths: DaemonPaths, outcome: StartOutcome): number {
       say(`${name} already running (${describeRunning(outcome.verdict)})`);
       return EXIT.OK;
     case 'started': {
-      const watchdog = outcome.watchdog === null ? '' : `, watchdog ${outcome.watchdog}`;
-      say(`${name} started (pid ${outcome.pid}${watchdog}); log ${outcome.log}`);
+      say(`${name} started (${describeStarted(outcome.pid, outcome.watchdog, outcome.firstExit)}); log ${outcome.log}`);
       return EXIT.OK;
     }
     case 'went-background':

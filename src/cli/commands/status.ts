@@ -46,7 +46,7 @@ function statusObject(outcome: StatusOutcome): object {
     watchdog: watch
       ? {
           pid: record!.pid,
-          alive: verdict.kind === 'running' || verdict.kind === 'restarting',
+          alive: verdict.kind === 'running' || verdict.kind === 'starting' || verdict.kind === 'restarting',
           state: watch.state,
           childPid: watch.childPid,
           restarts: watch.restarts,

@@ -31,17 +31,29 @@ export function renderStop(paths: DaemonPaths, outcome: StopOutcome): number {
     case 'cleared': {
       const n = outcome.leftoversKilled;
       const killed = n > 0 ? `; killed ${n} leftover process${n === 1 ? '' : 'es'}` : '';
-      say(`${name} not running (${describeStatus(outcome.verdict, paths.pidfile)}); removed its pidfile${killed}`);
+      const removed = outcome.problems.length > 0 ? '' : '; removed its pidfile';
+      say(`${name} not running (${describeStatus(outcome.verdict, paths.pidfile)})${removed}${killed}`);
+      sayProblems(name, outcome.problems);
       return EXIT.OK;
     }
     case 'stopped':
       if (outcome.watchdogWasLost) say(`${name} stopped (pid ${outcome.pid}; its watchdog was already gone)`);
-      else if (outcome.watchdog !== null) say(`${name} stopped (pid ${outcome.pid ?? '-'}, watchdog ${outcome.watchdog})`);
+      else if (outcome.watchdog !== null) say(`${name} stopped (${outcome.pid === null ? 'no command was running' : `pid ${outcome.pid}`}, watchdog ${outcome.watchdog})`);
       else say(`${name} stopped (pid ${outcome.pid})`);
+      sayProblems(name, outcome.problems);
+      return EXIT.OK;
+    case 'stopped-untracked':
+      say(`${name} stopped (${outcome.pids.length === 1 ? 'pid' : 'pids'} ${outcome.pids.join(' ')}, which no pidfile named: a start was killed before it recorded them)`);
+      sayProblems(name, outcome.problems);
       return EXIT.OK;
     case 'survivors':
       complain(`${name}: processes survived SIGKILL: ${outcome.pids.join(' ')} (stuck in the kernel?)`);
       return EXIT.FAILURE;
   }
+}
+
+/** What was stopped is stopped; a file that could not be removed (a read-only file system) is said on stderr. */
+function sayProblems(name: string, problems: string[]): void {
+  for (const problem of problems) complain(`${name}: ${problem}`);
 }
 
