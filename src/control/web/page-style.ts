@@ -22,7 +22,7 @@ main{max-width:1100px;margin:0 auto;padding:16px}
 .bar input{flex:1 1 180px;min-width:0;padding:8px 12px;border-radius:8px;border:1px solid var(--line);background:var(--card);color:var(--ink);font:inherit}
 button{font:inherit;font-size:14px;padding:7px 13px;border-radius:8px;border:1px solid var(--line);background:var(--card);color:var(--ink);cursor:pointer}
 button:hover:not(:disabled){border-color:var(--accent);color:var(--accent)}
-button:disabled{opacity:.45;cursor:default}
+button:disabled,button.primary:disabled{opacity:.5;cursor:default;background:var(--card);border-color:var(--line);color:var(--muted)}
 button.primary{background:var(--accent);border-color:var(--accent);color:#fff}
 button.primary:hover:not(:disabled){color:#fff;filter:brightness(1.08)}
 button.danger:hover:not(:disabled){border-color:var(--bad);color:var(--bad)}
@@ -58,5 +58,8 @@ footer{color:var(--muted);font-size:12px;text-align:center;padding:8px 0 24px}
  .row .who{grid-column:1/-1}
  .acts{grid-column:1/-1;justify-content:flex-start}
  .acts button{flex:1 1 auto}
+ .bar input{flex-basis:100%}
+ .bar button{flex:1 1 0}
+ .counts{gap:6px}
 }
 `;
