@@ -9,10 +9,19 @@ import type { Browser } from 'puppeteer-core';
 
 export const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => fs.existsSync(p)) ?? null;
 
+/** Closes the browser, then removes its profile (Chromium writes to it until it has exited). */
+export async function closeChromium(browser: Browser): Promise<void> {
+  const profile = profiles.get(browser);
+  await browser.close().catch(() => undefined);
+  if (profile) fs.rmSync(profile, { recursive: true, force: true });
+}
+
+const profiles = new WeakMap<Browser, string>();
+
 export async function launchChromium(dir: string): Promise<Browser> {
   const puppeteer = await import('puppeteer-core');
   const profile = fs.mkdtempSync(path.join(dir, 'chromium-profile-'));
-  return puppeteer.launch({
+  const browser = await puppeteer.launch({
     executablePath: CHROMIUM!,
     headless: true,
     args: [
@@ -30,4 +39,6 @@ export async function launchChromium(dir: string): Promise<Browser> {
     userDataDir: profile,
     protocolTimeout: 60_000,
   });
+  profiles.set(browser, profile);
+  return browser;
 }

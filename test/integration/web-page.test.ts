@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { CHROMIUM, launchChromium } from '../helpers/browser';
+import { CHROMIUM, closeChromium, launchChromium } from '../helpers/browser';
 import { ROOT } from '../helpers/paths';
 import { PASSWORD, USER, WebSupervisor } from '../helpers/web-supervisor';
 
@@ -15,7 +15,13 @@ describe('the web page in a real Chromium', { skip: CHROMIUM ? false : 'chromium
     await s.up();
     assert.equal(fs.statSync(s.socket).mode & 0o777, 0o700, 'the socket is 0700 without chmod=');
     const browser = await launchChromium(s.dir);
-    t.after(() => browser.close());
+    // Closed before the supervisor's directory (which holds the profile) is removed, pass or fail.
+    let closed = false;
+    const close = async (): Promise<void> => {
+      if (!closed) await closeChromium(browser);
+      closed = true;
+    };
+    t.after(close);
     const page = await browser.newPage();
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(String(error)));
@@ -62,5 +68,6 @@ describe('the web page in a real Chromium', { skip: CHROMIUM ? false : 'chromium
     fs.copyFileSync(phone, path.join(ARTIFACTS, 'web-page-phone.png'));
     t.diagnostic(`screenshots: ${ARTIFACTS}`);
     assert.deepEqual(problems, []);
+    await close();
   });
 });
