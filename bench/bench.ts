@@ -12,9 +12,10 @@ import { tdaemonSection } from './tdaemon.bench';
 import { tnohupSection } from './tnohup.bench';
 import type { BenchContext, Section } from './types';
 import { watchdogSection } from './watchdog.bench';
+import { webSection } from './web.bench';
 
 /** Every section, in the order they run. Add new ones here. */
-const SECTIONS: Section[] = [tnohupSection, tdaemonSection, watchdogSection];
+const SECTIONS: Section[] = [tnohupSection, tdaemonSection, watchdogSection, webSection];
 
 const DEFAULT_RUNS = 15;
 

@@ -108,4 +108,6 @@ export interface SupervisorBackend {
   sendProcessStdin?(namespec: string, chars: string): Maybe<true>;
   /** tdaemon's update of a changed group: stops removed processes, starts added ones, restarts changed ones, touches nothing else. */
   updateProcessGroup?(group: string): Promise<true>;
+  /** Calls LISTENER after any process changes state (the web page pushes then); returns the unsubscribe. */
+  watch?(listener: () => void): () => void;
 }

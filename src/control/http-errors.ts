@@ -4,6 +4,7 @@ import type { ServerResponse } from 'node:http';
 const REASONS: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
+  403: 'Forbidden',
   404: 'Not Found',
   411: 'Length Required',
   413: 'Request Entity Too Large',

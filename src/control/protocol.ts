@@ -80,6 +80,8 @@ export interface ProcessFacts {
   stdoutLogfile: string;
   stderrLogfile: string;
   pid: number;
+  /** Restarts so far (the web page shows it; not part of supervisor's struct). */
+  restarts?: number;
 }
 
 /** The process struct, keys in supervisor's order (its responses are compared byte for byte). */

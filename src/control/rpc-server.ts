@@ -12,6 +12,7 @@ import type { SupervisorBackend } from './backend';
 import { guardConnections } from './connection-guard';
 import { createDispatcher, type LogReader } from './dispatch';
 import { isAuthorized, type Credentials } from './http-auth';
+import { isCrossSite, isLoopbackHostHeader } from './http-origin';
 import { sendError } from './http-errors';
 import { createFileLogReader, followFile } from './log-files';
 import { afterBody, readBody } from './http-body';
@@ -86,6 +87,11 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
       afterBody(req, limits.maxBodyBytes, () => sendError(res, 401, { 'WWW-Authenticate': 'Basic realm="default"' }, true));
       return;
     }
+    // Another site's page driving the visitor's browser: refused on every route (see http-origin.ts).
+    // Without a password, a TCP listener also insists on a loopback Host, which no rebound name is.
+    if (isCrossSite(req.headers) || (!options.credentials && req.socket.remoteFamily !== undefined && !isLoopbackHostHeader(req.headers.host))) {
+      return afterBody(req, limits.maxBodyBytes, () => sendError(res, 403, {}, true));
+    }
     const url = req.url ?? '/';
     // A bug below must cost one 500, never the supervisor: nothing may escape as an unhandled rejection.
     const guard = (work: Promise<void>): void =>
@@ -145,6 +151,9 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
   }
 
   function streamFile(res: ServerResponse, file: string | null): void {
+    // A GET has no body, but its 'end' comes only once it is read: without it the request
+    // deadline (connection-guard.ts) would cut a `tail -f` after requestTimeoutMs.
+    res.req.resume();
     if (!file) return sendError(res, 404);
     if (followers.size >= limits.maxLogtailStreams) return sendError(res, 503);
     let mtime: Date;

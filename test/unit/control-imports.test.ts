@@ -47,3 +47,9 @@ it('only the supervisor and its lazily loaded bundles load the control face (the
   const cli = fs.readFileSync(path.join(ROOT, 'dist', 'tdaemon.js'), 'utf8');
   assert.ok(!cli.includes('methodResponse'), 'dist/tdaemon.js carries the XML-RPC codec');
 });
+
+it('the web page is carried by the supervisor bundle alone', () => {
+  const carries = (name: string) => fs.readFileSync(path.join(ROOT, 'dist', `${name}.js`), 'utf8').includes('tdaemon_session');
+  assert.equal(carries('tdaemon-supervisor'), true);
+  for (const name of ['tdaemon', 'tdaemon-ctl', 'tdaemon-help', 'tdaemon-watchdog', 'tnohup']) assert.equal(carries(name), false, name);
+});

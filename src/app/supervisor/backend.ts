@@ -21,6 +21,8 @@ export interface SupervisorControl {
   /** Applies a changed group's re-read config process by process. */
   updateGroup(group: string): Promise<void>;
   mainLogFile(): string | null;
+  /** Calls LISTENER after any process changes; returns the unsubscribe. */
+  watch?(listener: () => void): () => void;
 }
 
 const RUNNING_STATES = new Set(['starting', 'running', 'backoff']);
@@ -70,6 +72,7 @@ export function createBackend(control: SupervisorControl): SupervisorBackend {
   const notIn = (states: Set<string>) => (p: SupervisedProcess) => !states.has(p.status.state);
 
   return {
+    watch: control.watch,
     getIdentification: () => control.identifier,
     getSupervisorVersion: () => `tdaemon ${VERSION}`,
     getState: () => (control.shuttingDown() ? { statecode: -1, statename: 'SHUTDOWN' } : { statecode: 1, statename: 'RUNNING' }),
@@ -169,6 +172,7 @@ export function factsOf(p: SupervisedProcess): ProcessFacts {
     stdoutLogfile: p.options.logs.stdoutPath,
     stderrLogfile: p.options.logs.stderrPath,
     pid: status.run && status.state !== 'stopping' ? status.run.pid : status.run?.pid ?? 0,
+    restarts: status.restarts,
   };
 }
 

@@ -8,6 +8,7 @@ import type { ProcessInfo } from '../../control/protocol';
 import { DaemonError } from '../../model/errors';
 import { sleep } from '../../os/family';
 import { lastLines } from '../../os/log-tail';
+import { planTcpListeners } from './listeners';
 import { readConfig, supervisorFiles, type SupervisorFiles } from './load';
 import { runningSupervisor } from './supervisor';
 
@@ -48,6 +49,7 @@ export async function bringUp(connection: Connection, supervisorEntry: string): 
   const { config, files } = connection;
   const running = runningSupervisor(files);
   if (running !== null) return { kind: 'already-running', pid: running };
+  planTcpListeners(config); // refused here too: one line and status 2, not a supervisor that died in the background
   for (const file of [files.socket, files.pidfile, files.logfile]) fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
   const out = fs.openSync(files.logfile, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT, 0o644);
   const child = spawn(process.execPath, [supervisorEntry, config.file], { detached: true, stdio: ['ignore', out, out], cwd: process.cwd() });

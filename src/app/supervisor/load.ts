@@ -49,7 +49,7 @@ export interface SupervisorFiles {
   socket: string;
   pidfile: string;
   logfile: string;
-  /** What tdaemon's own verbs connect to: a unix:// [supervisorctl] serverurl, else the socket. */
+  /** What tdaemon's own verbs connect to: [supervisorctl] serverurl (unix:// or http://), else the socket. */
   serverUrl: string;
   /** In the runtime directory, while the supervisor runs: its config and pid, for `tdaemon list`. */
   registry: string;
@@ -66,8 +66,10 @@ export function supervisorFiles(config: SupervisorConfig, env: NodeJS.ProcessEnv
   const settings = config.supervisord;
   const pidfile = config.hasSupervisordSection && settings.explicit.includes('pidfile') ? settings.pidfile : `${base}.pid`;
   const logfile = config.hasSupervisordSection && settings.explicit.includes('logfile') ? settings.logfile : `${base}.log`;
-  // As supervisorctl reads it; TCP is not served yet, so an http:// URL falls back to the socket.
+  // As supervisorctl reads it: unix:// or http:// from [supervisorctl] serverurl. Without one (or with
+  // supervisorctl's default http://localhost:9001 and no [inet_http_server] to answer it) the socket.
   const configured = config.supervisorctl?.serverurl ?? '';
-  const serverUrl = configured.startsWith('unix://') ? configured : `unix://${socket}`;
+  const useHttp = configured.startsWith('http://') && (configured !== 'http://localhost:9001' || config.inetHttpServers.length > 0);
+  const serverUrl = configured.startsWith('unix://') || useHttp ? configured : `unix://${socket}`;
   return { socket, pidfile, logfile, serverUrl, registry: `${base}.json` };
 }

@@ -6,12 +6,14 @@ import { diffGroups, diffProcesses, formatProblem, type GroupSpec, type ProcessS
 import { createFileLogReader } from '../../control/log-files';
 import { Faults, RpcFault, type ConfigChanges } from '../../control/protocol';
 import { startRpcServer, type RpcServer } from '../../control/rpc-server';
+import { createWebFace, type WebFace } from '../../control/web';
 import { DaemonError } from '../../model/errors';
 import { isSameProcess, stopFamily } from '../../os/family';
 import { PIDFILE_VARIABLE } from '../../os/tag';
 import { isSettled } from '../../policy/machine';
 import { Host } from '../../supervise/host';
 import { createBackend } from './backend';
+import { credentialsOf, planTcpListeners } from './listeners';
 import { readConfig, supervisorFiles, type SupervisorFiles } from './load';
 import { openProcessLogs } from './logs';
 import { SupervisedProcess } from './process';
@@ -25,7 +27,9 @@ import { ProcessTable } from './table';
  */
 export class Supervisor {
   readonly table = new ProcessTable();
-  private server: RpcServer | null = null;
+  private readonly servers: RpcServer[] = [];
+  private web: WebFace | null = null;
+  private readonly watchers = new Set<() => void>();
   private stopping = false;
   private pending: SupervisorConfig | null = null;
   private readonly startedTicks = readProcStat(process.pid)?.startTicks ?? '0';
@@ -44,25 +48,32 @@ export class Supervisor {
   async run(): Promise<void> {
     for (const group of this.config.groups) this.addGroupProcesses(group);
     await this.adoptSurvivors();
-    this.server = await startRpcServer({
-      backend: createBackend({
-        table: this.table,
-        identifier: this.config.supervisord.identifier,
-        shuttingDown: () => this.stopping,
-        shutdown: () => void this.shutdown('shutdown requested'),
-        reread: () => this.reread(),
-        addGroup: (group) => this.addGroup(group),
-        removeGroup: (group) => this.removeGroup(group),
-        updateGroup: (group) => this.updateGroup(group),
-        mainLogFile: () => this.files.logfile,
-      }),
-      socketPath: this.files.socket,
-      chmod: this.config.unixHttpServer?.chmod ?? 0o700,
-      chown: this.config.unixHttpServer?.chown ?? undefined,
-      logs: createFileLogReader(),
-      onError: (error) => this.host.log(`control: ${(error as Error)?.message ?? String(error)}`),
+    const backend = createBackend({
+      table: this.table,
+      identifier: this.config.supervisord.identifier,
+      shuttingDown: () => this.stopping,
+      shutdown: () => void this.shutdown('shutdown requested'),
+      reread: () => this.reread(),
+      addGroup: (group) => this.addGroup(group),
+      removeGroup: (group) => this.removeGroup(group),
+      updateGroup: (group) => this.updateGroup(group),
+      mainLogFile: () => this.files.logfile,
+      watch: (listener) => (this.watchers.add(listener), () => this.watchers.delete(listener)),
     });
+    const onError = (error: unknown): void => this.host.log(`control: ${(error as Error)?.message ?? String(error)}`);
+    this.web = createWebFace({ backend, onError });
+    // One server per listener: the socket and each [inet_http_server] have their own credentials.
+    const common = { backend, logs: createFileLogReader(), fallback: this.web.handle, onError };
+    const unix = this.config.unixHttpServer;
+    this.servers.push(
+      await startRpcServer({ ...common, socketPath: this.files.socket, chmod: unix?.chmod ?? 0o700, chown: unix?.chown ?? undefined, credentials: credentialsOf(unix) }),
+    );
     this.host.log(`supervisor ${process.pid} serving ${this.files.socket} for ${this.config.file}`);
+    for (const listener of planTcpListeners(this.config)) {
+      const server = await startRpcServer({ ...common, tcp: { host: listener.host, port: listener.port }, credentials: listener.credentials });
+      this.servers.push(server);
+      this.host.log(`supervisor ${process.pid} serving http://${listener.host}:${server.tcpPort}/ (${listener.credentials ? 'with' : 'without'} a password)`);
+    }
     await this.startAll(this.table.byPriority().filter((p) => p.spec.autostart));
   }
 
@@ -168,6 +179,7 @@ export class Supervisor {
   }
 
   private afterChange(process: SupervisedProcess): void {
+    for (const watcher of this.watchers) watcher();
     if (process.status.state === 'fatal' && process.spec.tdaemon.fatalExits && !this.stopping) {
       void this.shutdown(`${process.spec.namespec} is FATAL (tdaemon_fatal_exits)`);
     }
@@ -241,7 +253,8 @@ export class Supervisor {
       await Promise.all(batch.map((p) => p.whenDown()));
     }
     for (const p of this.table.all()) p.dispose();
-    await this.server?.close();
+    this.web?.close();
+    await Promise.all(this.servers.map((server) => server.close()));
     fs.rmSync(this.files.socket, { force: true });
     fs.rmSync(this.runsFile, { force: true });
     fs.rmSync(this.files.registry, { force: true });
@@ -258,6 +271,7 @@ export class Supervisor {
 export async function runSupervisor(configFile: string, warn: (line: string) => void): Promise<number> {
   const { config, warnings } = readConfig(configFile);
   const files = supervisorFiles(config);
+  planTcpListeners(config); // an open port without a password is refused before anything starts
   const running = runningSupervisor(files);
   if (running !== null) throw new DaemonError('FAILED', `a supervisor already runs for ${config.file} (pid ${running})`);
   for (const file of [files.socket, files.pidfile, files.logfile]) fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
