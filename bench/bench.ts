@@ -8,13 +8,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ProcessTracker } from './processes';
 import { formatTable, formatTarget } from './report';
+import { supervisorSection } from './supervisor.bench';
 import { tdaemonSection } from './tdaemon.bench';
 import { tnohupSection } from './tnohup.bench';
 import type { BenchContext, Section } from './types';
 import { watchdogSection } from './watchdog.bench';
 
 /** Every section, in the order they run. Add new ones here. */
-const SECTIONS: Section[] = [tnohupSection, tdaemonSection, watchdogSection];
+const SECTIONS: Section[] = [tnohupSection, tdaemonSection, watchdogSection, supervisorSection];
 
 const DEFAULT_RUNS = 15;
 
