@@ -165,7 +165,7 @@ async function runSection(context: BenchContext): Promise<SectionResult> {
   if (findTool('supervisord') === null || findTool('supervisorctl') === null) {
     return { tables: [], targets: [], notes: ['SKIP: supervisord/supervisorctl not found (Debian package supervisor)'] };
   }
-  if (findTool('pm2') === null) notes.push('SKIP: pm2 is not installed here; no pm2 figures');
+  notes.push(findTool('pm2') === null ? 'SKIP: pm2 is not installed here; no pm2 figures' : 'pm2 is installed, but this section does not measure it yet');
   const dir = context.makeTempDir('supervisor');
   const registry = new DaemonRegistry(dir);
   const tables: Table[] = [];
