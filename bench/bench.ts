@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ProcessTracker } from './processes';
 import { formatTable, formatTarget } from './report';
+import { supervisorSection } from './supervisor.bench';
 import { tdaemonSection } from './tdaemon.bench';
 import { tnohupSection } from './tnohup.bench';
 import type { BenchContext, Section } from './types';
@@ -15,7 +16,7 @@ import { watchdogSection } from './watchdog.bench';
 import { webSection } from './web.bench';
 
 /** Every section, in the order they run. Add new ones here. */
-const SECTIONS: Section[] = [tnohupSection, tdaemonSection, watchdogSection, webSection];
+const SECTIONS: Section[] = [tnohupSection, tdaemonSection, watchdogSection, supervisorSection, webSection];
 
 const DEFAULT_RUNS = 15;
 

@@ -8,6 +8,7 @@ function findRow(table: Table, label: string): Row {
 }
 
 function formatValue(value: number, unit: Table['unit']): string {
+  if (unit === 'count') return value.toFixed(0);
   return `${value.toFixed(unit === 'ms' ? 1 : 2)} ${unit}`;
 }
 

@@ -26,7 +26,8 @@ export interface Row {
 /** A table of variants measured in the same run; ratios are taken against `baseline`. */
 export interface Table {
   title: string;
-  unit: 'ms' | 'MiB';
+  /** 'count': a number of events (context switches), not a time or a size. */
+  unit: 'ms' | 'MiB' | 'count';
   /** The label of the row the others are compared with. */
   baseline: string;
   rows: Row[];

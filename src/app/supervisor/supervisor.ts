@@ -52,7 +52,9 @@ export class Supervisor {
       table: this.table,
       identifier: this.config.supervisord.identifier,
       shuttingDown: () => this.stopping,
-      shutdown: () => void this.shutdown('shutdown requested'),
+      // Not in this turn of the loop: with nothing left to stop, the server would close
+      // the connection before the reply to this very call went out ("socket hang up").
+      shutdown: () => void setImmediate(() => void this.shutdown('shutdown requested')),
       reread: () => this.reread(),
       addGroup: (group) => this.addGroup(group),
       removeGroup: (group) => this.removeGroup(group),
