@@ -57,9 +57,23 @@ export function familyMembers(family: Family, all: ProcStat[] = listLiveProcesse
     const floor = Number(tag.sinceTicks);
     const known = new Set(members.map((m) => m.pid));
     const carries = tagMatcher(tag.pidfile);
+    // Reading every process's environment is the costly part (one open and
+    // read each): only session leaders, and processes whose session leader
+    // is gone, are read. A process in a live leader's session belongs to
+    // the family when its leader carries the tag: a session cannot be
+    // joined, so it descends from the leader.
+    const leaders = new Map(all.filter((p) => p.pid === p.session).map((p) => [p.pid, p]));
+    const leaderCarries = new Map<number, boolean>();
+    const tagged = (p: ProcStat): boolean => {
+      if (p.session === 0) return false; // kernel threads: no environment
+      const leader = leaders.get(p.session);
+      if (leader === undefined || leader.pid === p.pid) return carries(p.pid);
+      if (!leaderCarries.has(leader.pid)) leaderCarries.set(leader.pid, Number(leader.startTicks) >= floor && carries(leader.pid));
+      return leaderCarries.get(leader.pid)!;
+    };
     for (const p of all) {
       if (known.has(p.pid) || spared.has(p.pid) || Number(p.startTicks) < floor) continue;
-      if (carries(p.pid)) members.push({ ...p, inSession: false });
+      if (tagged(p)) members.push({ ...p, inSession: false });
     }
   }
   return members;
