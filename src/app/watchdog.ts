@@ -94,7 +94,8 @@ class Watchdog {
         this.host.log(`${signal}: stopping`);
         // The end of the daemon: what left the child's session goes too, but
         // not the tdaemon that asked (it may run inside the daemon).
-        const request = readStopRequest(this.paths);
+        const { request, problem } = readStopRequest(this.paths);
+        if (problem !== null) this.host.log(`${problem}; stopping with the recorded signal and timeout`);
         this.unit.feed({
           type: 'want-down',
           signal: request.signal,

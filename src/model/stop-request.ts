@@ -16,14 +16,25 @@ export function formatStopRequest(request: StopRequest): string {
 }
 
 export function parseStopRequest(text: string): StopRequest {
+  return readStopRequestText(text).request;
+}
+
+/** The request, and what is wrong with the text when a field had to be left out (null when nothing). */
+export function readStopRequestText(text: string): { request: StopRequest; problem: string | null } {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    return {};
+    return { request: {}, problem: 'it is not JSON (truncated or corrupt)' };
   }
-  if (typeof value !== 'object' || value === null) return {};
-  const { signal, timeoutMs, requester } = value as Record<string, unknown>;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { request: {}, problem: 'it is not a stop request' };
+  const request = decodeFields(value as Record<string, unknown>);
+  const dropped = Object.keys(value as object).filter((key) => ['signal', 'timeoutMs', 'requester'].includes(key) && !(key in request));
+  return { request, problem: dropped.length > 0 ? `its ${dropped.map((k) => `'${k}'`).join(', ')} ${dropped.length === 1 ? 'has a bad value' : 'have bad values'}` : null };
+}
+
+function decodeFields(value: Record<string, unknown>): StopRequest {
+  const { signal, timeoutMs, requester } = value;
   const request: StopRequest = {};
   if (typeof signal === 'string' && /^SIG[A-Z0-9]+$/.test(signal)) request.signal = signal;
   if (typeof timeoutMs === 'number' && Number.isFinite(timeoutMs) && timeoutMs >= 0) request.timeoutMs = timeoutMs;

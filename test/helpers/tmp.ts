@@ -6,7 +6,8 @@ import * as path from 'node:path';
 export function makeTempDir(t: { after: (fn: () => void | Promise<void>) => void }, prefix = 'tnohup-test-'): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   fs.chmodSync(dir, 0o755);
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  // Retried: a process the test ended may still be closing a file in it.
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }));
   return dir;
 }
 

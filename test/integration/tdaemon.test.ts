@@ -17,9 +17,11 @@ function td(dir: string, ...args: string[]): Promise<RunResult> {
 
 /** A fresh directory and a reaper that ends, by pid, whatever the test started. */
 function setUp(t: Context): { dir: string; reaper: Reaper } {
-  const dir = makeTempDir(t, 'tdaemon-test-');
+  // The reaper is registered first: after-hooks run in order, and a daemon
+  // still writing its log would keep its directory from being removed.
   const reaper = new Reaper();
   t.after(() => reaper.reap());
+  const dir = makeTempDir(t, 'tdaemon-test-');
   return { dir, reaper };
 }
 

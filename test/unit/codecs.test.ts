@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parsePidfileText } from '../../src/model/pidfile-codec';
 import { formatStateText, parseStateText } from '../../src/model/state-codec';
-import { formatStopRequest, parseStopRequest } from '../../src/model/stop-request';
+import { formatStopRequest, parseStopRequest, readStopRequestText } from '../../src/model/stop-request';
 import type { PlainRecord } from '../../src/model/record';
 import { plainRecord } from '../helpers/records';
 
@@ -44,5 +44,13 @@ describe('pidfiles and stop requests', () => {
     assert.deepEqual(parseStopRequest(formatStopRequest({ signal: 'SIGINT', timeoutMs: 500, requester: 7 })), { signal: 'SIGINT', timeoutMs: 500, requester: 7 });
     assert.deepEqual(parseStopRequest('{"signal":"rm -rf","timeoutMs":-1,"requester":"x"}'), {});
     assert.deepEqual(parseStopRequest('{"signal":'), {});
+  });
+
+  it('says what is wrong with a stop request it could not take whole', () => {
+    assert.equal(readStopRequestText(formatStopRequest({ signal: 'SIGTERM', timeoutMs: 1000, requester: 7 })).problem, null);
+    assert.equal(readStopRequestText('{"signal":').problem, 'it is not JSON (truncated or corrupt)');
+    assert.equal(readStopRequestText('[]').problem, 'it is not a stop request');
+    assert.equal(readStopRequestText('{"signal":"TERM;rm","timeoutMs":5}').problem, "its 'signal' has a bad value");
+    assert.equal(readStopRequestText('{"timeoutMs":-1,"requester":0}').problem, "its 'timeoutMs', 'requester' have bad values");
   });
 });
