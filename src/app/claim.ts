@@ -1,5 +1,5 @@
 import fs = require('node:fs');
-import { beginAtomicWrite, readRegularFile } from '../common/atomic-file';
+import { beginAtomicWrite, readRegularFile, unlinkIfPresent } from '../common/atomic-file';
 import { describeErrno } from '../common/errors';
 import { readProcStat } from '../common/proc';
 import type { DaemonPaths } from '../model/daemon-paths';
@@ -98,7 +98,7 @@ function createWhole(file: string, text: string): boolean {
     throw error;
   } finally {
     pending.abandon();
-    fs.rmSync(temp, { force: true });
+    unlinkIfPresent(temp);
   }
 }
 
@@ -152,5 +152,5 @@ function breakStaleClaim(file: string, staleText: string): void {
       // a third claim took its place meanwhile; that one stands
     }
   }
-  fs.rmSync(aside, { force: true });
+  unlinkIfPresent(aside);
 }

@@ -84,7 +84,6 @@ class Watchdog {
       persist: (status) => this.save(status),
     });
     this.unit = new Unit(record.name, rulesOf(record), deps);
-    host.add(this.unit);
     this.unit.onChange((unit) => this.afterChange(unit.status));
   }
 

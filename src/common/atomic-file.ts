@@ -152,7 +152,7 @@ export function writeFileAtomic(target: string, content: string, mode = 0o644): 
     pending.commit(content);
   } catch (error) {
     // commit closed the file before failing to write or rename it
-    fs.rmSync(pending.tempPath, { force: true });
+    unlinkIfPresent(pending.tempPath);
     throw error;
   }
 }

@@ -64,14 +64,8 @@ export class ConfigError extends Error {
   }
 }
 
-export interface ConfigWarning {
-  file: string;
-  section?: string;
-  line?: number;
-  key?: string;
-  value?: string;
-  message: string;
-}
+/** A problem that does not stop the file from being used: the fields of an error, without a code. */
+export type ConfigWarning = Omit<ConfigErrorFields, 'code'>;
 
 /** `FILE:LINE: [SECTION] KEY='VALUE': MESSAGE`, each part only when known. */
 export function formatProblem(p: Omit<ConfigErrorFields, 'code'> | ConfigWarning): string {

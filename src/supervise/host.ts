@@ -2,7 +2,6 @@ import fs = require('node:fs');
 import { onExit } from 'signal-exit';
 import type { DaemonPaths } from '../model/daemon-paths';
 import { lockWithin, type Release } from '../os/lock';
-import type { Unit } from './unit';
 
 export interface SignalHandlers {
   /** TERM or INT: stop everything, then exit. */
@@ -17,11 +16,10 @@ export interface SignalHandlers {
  * What belongs to the supervising process rather than to any one program:
  * its signal handlers, its exit, the lock it holds, and its log (a file
  * descriptor written line by line, synchronously, so that a line is in the
- * log before anything it announces can happen). Units are added to it;
- * the host never decides anything about them.
+ * log before anything it announces can happen). It never decides anything
+ * about the units it carries: their owner feeds them its signals.
  */
 export class Host {
-  private readonly units: Unit[] = [];
   private release: Release | null = null;
   private exiting = false;
 
@@ -41,14 +39,6 @@ export class Host {
     } catch {
       // the log is the only place to say it
     }
-  }
-
-  add(unit: Unit): void {
-    this.units.push(unit);
-  }
-
-  get allUnits(): readonly Unit[] {
-    return this.units;
   }
 
   /**

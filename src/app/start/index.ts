@@ -1,5 +1,5 @@
 import fs = require('node:fs');
-import { removeOrphanTemps, writeFileAtomic } from '../../common/atomic-file';
+import { removeOrphanTemps, unlinkIfPresent, writeFileAtomic } from '../../common/atomic-file';
 import { describeErrno } from '../../common/errors';
 import { closeInheritedDescriptors } from '../../common/inherited-fds';
 import { deferSignals } from '../../common/signals';
@@ -161,7 +161,7 @@ function refuseLeftovers(paths: DaemonPaths): void {
  * live process of the daemon can hold.
  */
 function clearLeftovers(paths: DaemonPaths): void {
-  for (const file of [paths.pidfile, paths.statefile]) fs.rmSync(file, { force: true });
+  for (const file of [paths.pidfile, paths.statefile]) unlinkIfPresent(file);
   for (const file of [paths.pidfile, paths.statefile, paths.stopfile, paths.claimfile]) removeOrphanTemps(file);
   clearDeadLock(paths);
 }
@@ -183,7 +183,7 @@ function publish(paths: DaemonPaths, record: DaemonRecord): void {
     } catch {
       // already gone
     }
-    fs.rmSync(paths.statefile, { force: true });
+    unlinkIfPresent(paths.statefile);
     throw new DaemonError('IO', `cannot write ${file === paths.pidfile ? 'pidfile' : 'state file'} ${file}: ${describeErrno(error)}; nothing started`, { cause: error });
   }
 }

@@ -1,6 +1,6 @@
 import fs = require('node:fs');
 import path = require('node:path');
-import { writeFileAtomic, removeIfHolds } from '../../common/atomic-file';
+import { removeIfHolds, unlinkIfPresent, writeFileAtomic } from '../../common/atomic-file';
 import { readProcStat } from '../../common/proc';
 import { diffGroups, diffProcesses, formatProblem, type GroupSpec, type ProcessSpec, type SupervisorConfig } from '../../config';
 import { createFileLogReader } from '../../control/log-files';
@@ -257,9 +257,9 @@ export class Supervisor {
     for (const p of this.table.all()) p.dispose();
     this.web?.close();
     await Promise.all(this.servers.map((server) => server.close()));
-    fs.rmSync(this.files.socket, { force: true });
-    fs.rmSync(this.runsFile, { force: true });
-    fs.rmSync(this.files.registry, { force: true });
+    unlinkIfPresent(this.files.socket);
+    unlinkIfPresent(this.runsFile);
+    unlinkIfPresent(this.files.registry);
     removeIfHolds(this.files.pidfile, `${process.pid}\n`);
     await this.host.exit(0);
   }
@@ -281,7 +281,7 @@ export async function runSupervisor(configFile: string, warn: (line: string) => 
   const host = new Host(logFd, `tdaemon-supervisor[${process.pid}]`);
   for (const warning of warnings) host.log(`config: ${formatProblem(warning)}`);
   if (process.pid === 1) warn('running as PID 1: Node cannot reap orphans it did not start; put an init in front (docker run --init, tini)');
-  fs.rmSync(files.socket, { force: true }); // no supervisor runs (checked above): a stale socket
+  unlinkIfPresent(files.socket); // no supervisor runs (checked above): a stale socket
   writeFileAtomic(files.pidfile, `${process.pid}\n`, 0o644);
   try {
     fs.mkdirSync(path.dirname(files.registry), { recursive: true, mode: 0o755 });

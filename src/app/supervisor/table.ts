@@ -1,5 +1,4 @@
-import type { ProcessSpec, SupervisorConfig } from '../../config';
-import { Faults, makeNamespec, RpcFault, splitNamespec } from '../../control/protocol';
+import { Faults, RpcFault, splitNamespec } from '../../control/protocol';
 import type { SupervisedProcess } from './process';
 
 /**
@@ -67,14 +66,4 @@ export class ProcessTable {
       return undefined;
     }
   }
-}
-
-/** namespec of a spec, as supervisor makes it. */
-export function namespecOf(spec: ProcessSpec): string {
-  return makeNamespec(spec.group, spec.name);
-}
-
-/** Every process spec of a config, with its group's priority. */
-export function specsOf(config: SupervisorConfig): Array<{ group: string; priority: number; spec: ProcessSpec }> {
-  return config.groups.flatMap((group) => group.processes.map((spec) => ({ group: group.name, priority: group.priority, spec })));
 }
