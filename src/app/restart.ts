@@ -1,5 +1,6 @@
 import type { DaemonPaths } from '../model/daemon-paths';
 import { DaemonError } from '../model/errors';
+import { parseReadySpec, type ReadySpec } from '../model/ready-spec';
 import type { DaemonRecord } from '../model/record';
 import { readState } from '../os/state-file';
 import { claimRecord } from './claim';
@@ -8,6 +9,14 @@ import { stopClaimed, type StopOutcome } from './stop';
 
 /** Start options given on the restart command line; undefined means "as recorded". */
 export type StartOverrides = Partial<Omit<StartOptions, 'paths' | 'command'>>;
+
+/**
+ * updateEnv: the caller's environment (and PATH to find the command in),
+ * not the one recorded at start (pm2's --update-env).
+ */
+export interface RestartHow {
+  updateEnv: boolean;
+}
 
 export interface RestartOutcome {
   stop: StopOutcome;
@@ -27,10 +36,11 @@ export async function restartDaemon(
   command: string[] | undefined,
   overrides: StartOverrides,
   defaults: Omit<StartOptions, 'paths' | 'command'>,
+  how: RestartHow = { updateEnv: false },
 ): Promise<RestartOutcome> {
   const claim = await claimRecord(paths);
   try {
-    return await restartClaimed(paths, command, overrides, defaults);
+    return await restartClaimed(paths, command, overrides, defaults, how);
   } finally {
     claim!.release();
   }
@@ -41,6 +51,7 @@ async function restartClaimed(
   command: string[] | undefined,
   overrides: StartOverrides,
   defaults: Omit<StartOptions, 'paths' | 'command'>,
+  how: RestartHow,
 ): Promise<RestartOutcome> {
   const state = readState(paths.statefile);
   const record = state.kind === 'ok' ? state.record : null;
@@ -49,7 +60,7 @@ async function restartClaimed(
   }
   const stop = await stopClaimed(paths, { stopSignal: overrides.stopSignal, stopTimeoutMs: overrides.stopTimeoutMs });
   if (stop.kind === 'unknown' || stop.kind === 'survivors') return { stop, start: null };
-  const recorded = record ? fromRecord(record) : {};
+  const recorded = record ? fromRecord(record, how.updateEnv, !command?.length) : {};
   const options: StartOptions = {
     ...defaults,
     ...recorded,
@@ -61,8 +72,17 @@ async function restartClaimed(
   return { stop, start: await startClaimed(options) };
 }
 
-function fromRecord(record: DaemonRecord): StartOverrides {
+/**
+ * The start options a record holds. Its environment (absent in records of
+ * older tdaemons, which then start with the caller's) is taken unless
+ * UPDATE ENV; its command file only when its command is run again.
+ */
+function fromRecord(record: DaemonRecord, updateEnv: boolean, sameCommand: boolean): StartOverrides {
   return definedOnly({
+    baseEnv: updateEnv ? undefined : record.environment,
+    commandPath: updateEnv || !sameCommand ? undefined : record.commandPath,
+    ready: recordedReady(record.ready),
+    readyTimeoutMs: record.readyTimeoutMs,
     log: record.log,
     errorLog: record.errorLog ?? undefined,
     chdir: record.cwd,
@@ -75,6 +95,16 @@ function fromRecord(record: DaemonRecord): StartOverrides {
     reloadSignal: record.reloadSignal as NodeJS.Signals,
     respawn: record.respawn,
   });
+}
+
+/** A recorded --ready that no longer parses (edited by hand) is dropped, not fatal: the restart waits --wait instead. */
+function recordedReady(text: string | undefined): ReadySpec | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return parseReadySpec(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** OBJECT without its undefined entries, so that spreading it overrides nothing with undefined. */

@@ -1,3 +1,4 @@
+import { lookupCommand } from '../common/command-path';
 import { readProcStat } from '../common/proc';
 import { pathsFor, type DaemonPaths } from '../model/daemon-paths';
 import { isWatched, type WatchdogReport, type WatchedRecord } from '../model/record';
@@ -37,6 +38,18 @@ export async function runWatchdog(pidfile: string, name: string): Promise<number
   return new Promise<number>(() => {}); // ends through host.exit
 }
 
+/**
+ * The command as typed, which the shell finds in PATH (the watchdog has the
+ * environment start gave it); the file recorded at start if PATH now finds
+ * another (a restart from the record that pinned it).
+ */
+function commandToRun(record: WatchedRecord): readonly string[] {
+  const [name, ...args] = record.command;
+  if (record.commandPath === undefined) return record.command;
+  const found = lookupCommand(name, process.env.PATH, process.cwd());
+  return !found.found || found.file !== record.commandPath ? [record.commandPath, ...args] : record.command;
+}
+
 /** The watchdog's rules: no start phase (every death is judged by the respawn policy). */
 function rulesOf(record: WatchedRecord): UnitRules {
   return {
@@ -63,7 +76,7 @@ class Watchdog {
     if (record.user) ({ uid, gid } = lookupUser(record.user));
     if (record.group) gid = lookupGroup(record.group);
     this.spawner = new ReadyShellSpawner({
-      command: record.command,
+      command: commandToRun(record),
       uid,
       gid,
       stdout: 1,

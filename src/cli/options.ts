@@ -21,6 +21,12 @@ export const START_OPTIONS: Record<string, Options> = {
   user: { type: 'string', requiresArg: true, describe: 'run as USER, with its HOME, USER and LOGNAME (root only)' },
   group: { type: 'string', requiresArg: true, describe: 'run with GROUP as its group (root only)' },
   wait: { type: 'string', requiresArg: true, describe: `seconds the command must stay up for start to succeed [default: ${shownDefault(DEFAULTS.waitMs, 'seconds')}]` },
+  ready: {
+    type: 'string',
+    requiresArg: true,
+    describe: 'succeed once the daemon is ready, not after --wait: tcp:[HOST:]PORT accepts a connection (HOST 127.0.0.1), file:PATH exists, or log:REGEX matches a new line of its log',
+  },
+  'ready-timeout': { type: 'string', requiresArg: true, describe: `with --ready: seconds to wait; then it is stopped and start fails [default: ${shownDefault(DEFAULTS.readyTimeoutMs, 'seconds')}]` },
   respawn: { type: 'boolean', describe: 'run under a watchdog that starts the command again when it dies' },
   restart: { type: 'string', requiresArg: true, describe: `with --respawn: on-failure or always [default: ${DEFAULTS.respawn.restart}]` },
   'no-restart-exit': { type: 'string', requiresArg: true, describe: 'with --respawn: an exit code that means stop for good (repeatable)' },
@@ -28,6 +34,10 @@ export const START_OPTIONS: Record<string, Options> = {
   'backoff-max': { type: 'string', requiresArg: true, describe: `with --respawn: longest wait between restarts, in seconds [default: ${shownDefault(DEFAULTS.respawn.backoffMaxMs, 'seconds')}]` },
   'max-restarts': { type: 'string', requiresArg: true, describe: `with --respawn: give up after more deaths than this... [default: ${DEFAULTS.respawn.maxRestarts}]` },
   'restart-window': { type: 'string', requiresArg: true, describe: `...within this many seconds [default: ${shownDefault(DEFAULTS.respawn.restartWindowMs, 'seconds')}]` },
+};
+
+export const RESTART_OPTIONS: Record<string, Options> = {
+  'update-env': { type: 'boolean', describe: "start with the caller's environment and PATH, not those recorded at start (--env values recorded still apply)" },
 };
 
 export const STOP_OPTIONS: Record<string, Options> = {

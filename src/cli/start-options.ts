@@ -2,6 +2,7 @@ import type { StartOptions } from '../app/start';
 import type { StartOverrides } from '../app/restart';
 import type { StopOptions } from '../app/stop';
 import { DaemonError } from '../model/errors';
+import { parseReadySpec } from '../model/ready-spec';
 import type { RespawnPolicy } from '../model/record';
 import { DEFAULTS } from '../policy/defaults';
 import { many, one, parseCount, parseEnv, parseSeconds, parseSignalOption, parseUmask } from './options';
@@ -16,6 +17,8 @@ export function startDefaults(): Omit<StartOptions, 'paths' | 'command'> {
     stopTimeoutMs: DEFAULTS.stopTimeoutMs,
     reloadSignal: DEFAULTS.reloadSignal,
     respawn: null,
+    ready: null,
+    readyTimeoutMs: DEFAULTS.readyTimeoutMs,
   };
 }
 
@@ -33,6 +36,8 @@ export function startOverrides(argv: Words): StartOverrides {
     ...stopOverrides(argv),
     reloadSignal: parseSignalOption('reload-signal', one(argv['reload-signal'])),
     respawn: respawnPolicy(argv),
+    ready: argv.ready === undefined ? undefined : parseReadySpec(one(argv.ready)!),
+    readyTimeoutMs: argv['ready-timeout'] === undefined ? undefined : parseSeconds('ready-timeout', one(argv['ready-timeout']), DEFAULTS.readyTimeoutMs),
   };
 }
 

@@ -55,6 +55,18 @@ interface RecordBase {
   stopSignal: string;
   stopTimeoutMs: number;
   reloadSignal: string;
+  /**
+   * The whole environment the command was given at start (without the tag
+   * and --user's HOME, USER, LOGNAME): restart runs with it. Absent in
+   * records of older tdaemons (restart then takes the caller's). It may hold
+   * secrets: the state file is written mode 0600.
+   */
+  environment?: Record<string, string>;
+  /** The command's file, absolute, as found in PATH at start: restart runs the same one. */
+  commandPath?: string;
+  /** --ready as given (ready-spec.ts), and --ready-timeout: restart waits the same way. */
+  ready?: string;
+  readyTimeoutMs?: number;
 }
 
 /** The pidfile names the command itself. */

@@ -58,6 +58,14 @@ const RECORD_FIELDS: Record<string, Check> = {
   reloadSignal: string,
 };
 
+/** Fields added since format 1 began: absent in older records, checked when present. */
+const OPTIONAL_FIELDS: Record<string, Check> = {
+  environment: env,
+  commandPath: string,
+  ready: string,
+  readyTimeoutMs: count,
+};
+
 const RESPAWN_FIELDS: Record<keyof RespawnPolicy, Check> = {
   restart: (v) => v === 'on-failure' || v === 'always',
   noRestartExitCodes: codes,
@@ -87,7 +95,7 @@ const WATCHDOG_FIELDS: Record<keyof WatchdogReport, Check> = {
 };
 
 function recordProblem(value: Record<string, unknown>): string | null {
-  const problem = firstProblem(value, RECORD_FIELDS);
+  const problem = firstProblem(value, RECORD_FIELDS) ?? firstProblem(value, OPTIONAL_FIELDS, true);
   if (problem !== null) return problem;
   if (value.respawn === null && value.watchdog === null) return null;
   if (value.respawn === null || value.watchdog === null) return "'respawn' and 'watchdog' disagree";
@@ -99,9 +107,12 @@ function recordProblem(value: Record<string, unknown>): string | null {
   return watchdog === null ? null : `watchdog.${watchdog}`;
 }
 
-function firstProblem(value: Record<string, unknown>, fields: Record<string, Check>): string | null {
+function firstProblem(value: Record<string, unknown>, fields: Record<string, Check>, optional = false): string | null {
   for (const [name, check] of Object.entries(fields)) {
-    if (!(name in value)) return `'${name}' is missing`;
+    if (!(name in value)) {
+      if (optional) continue;
+      return `'${name}' is missing`;
+    }
     if (!check(value[name])) return `'${name}' has a bad value (${JSON.stringify(value[name])?.slice(0, 40)})`;
   }
   return null;

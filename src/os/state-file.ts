@@ -24,8 +24,13 @@ export function readState(file: string): StateReading {
   return parseStateText(text);
 }
 
+/**
+ * Mode 0600: the record holds the daemon's whole environment, where
+ * DATABASE_URL-style secrets live. Other users read the pidfile (0644), not
+ * this.
+ */
 export function writeState(file: string, record: DaemonRecord): void {
-  writeFileAtomic(file, formatStateText(record), 0o644);
+  writeFileAtomic(file, formatStateText(record), 0o600);
 }
 
 /**

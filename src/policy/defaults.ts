@@ -6,6 +6,8 @@
 export const DEFAULTS = {
   /** start: seconds the command must stay up for start to succeed. */
   waitMs: 1000,
+  /** start --ready: seconds the daemon has to become ready. */
+  readyTimeoutMs: 30000,
   stopSignal: 'SIGTERM',
   stopTimeoutMs: 10000,
   reloadSignal: 'SIGHUP',

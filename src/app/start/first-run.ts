@@ -3,6 +3,9 @@ import { familyMembers, sleep, stopFamily } from '../../os/family';
 import { lastLines } from '../../os/log-tail';
 import { forgetRecord, readState } from '../../os/state-file';
 import { describeExit } from '../../policy/describe';
+import { formatReadySpec, type ReadySpec } from '../../model/ready-spec';
+import type { ReadyCheck } from '../../os/ready-check';
+import { stopClaimed } from '../stop';
 import type { StartOptions } from './options';
 import type { Plan } from './preflight';
 import type { Started } from './spawn';
@@ -27,7 +30,14 @@ export type FirstRun =
   | { kind: 'died-early'; how: string; waitMs: number; watchdogGoesOn: boolean; log: string; tails: LogTail[] }
   /** It exited 0 within --wait but left processes behind: it put itself in the background. */
   | { kind: 'went-background'; pids: number[] }
-  | { kind: 'watchdog-silent'; watchdog: number; limitMs: number };
+  | { kind: 'watchdog-silent'; watchdog: number; limitMs: number }
+  /**
+   * --ready did not hold: the command (or its watchdog) died first, as HOW
+   * says, or it was not ready within the timeout (HOW null, WHY NOT says
+   * what was missing). What start started has been stopped; STOP PROBLEM
+   * says what of it could not be.
+   */
+  | { kind: 'not-ready'; ready: string; how: string | null; whyNot: string; timeoutMs: number; stopProblem: string | null; log: string; tails: LogTail[] };
 
 /** What is known so far of the first run, whoever runs it. */
 interface Sighting {
@@ -46,7 +56,8 @@ interface Sighting {
  * may take longer than --wait to start it). A plain daemon that died is
  * cleaned up here; a watched one's watchdog goes on by its policy.
  */
-export async function watchFirstRun(options: StartOptions, started: Started, plan: Plan): Promise<FirstRun> {
+export async function watchFirstRun(options: StartOptions, started: Started, plan: Plan, readyCheck: ReadyCheck | null): Promise<FirstRun> {
+  if (options.ready !== null && readyCheck !== null) return watchUntilReady(options, started, plan, options.ready, readyCheck);
   const look = options.respawn ? watchedSighting(options, started) : plainSighting(started);
   const giveUpAt = Date.now() + Math.max(options.waitMs, 0) + WATCHDOG_START_LIMIT_MS;
   let deadline = Infinity;
@@ -89,6 +100,68 @@ function watchedSighting(options: StartOptions, started: Started): () => Sightin
       watchdogExit,
     };
   };
+}
+
+/** How often --ready looks: a connect to a local port or a stat costs well under a millisecond. */
+const READY_POLL_MS = 50;
+
+/**
+ * --ready: the first run is watched until the check holds, or until the
+ * command dies (a failure at once: no point waiting for the timeout), or
+ * until the timeout, counted from when the command is first seen. A failure
+ * stops everything this start started, its watchdog too: nothing is left
+ * half way.
+ */
+async function watchUntilReady(options: StartOptions, started: Started, plan: Plan, spec: ReadySpec, check: ReadyCheck): Promise<FirstRun> {
+  const look = options.respawn ? watchedSighting(options, started) : plainSighting(started);
+  const giveUpAt = Date.now() + WATCHDOG_START_LIMIT_MS;
+  let deadline = Infinity;
+  for (;;) {
+    const sight = look();
+    if (sight.seen && deadline === Infinity) deadline = Date.now() + options.readyTimeoutMs;
+    if (sight.watchdogExit !== null) return notReady(options, started, plan, spec, `the watchdog ${sight.watchdogExit}`, null);
+    if (sight.exit !== null) {
+      const how = describeExit(sight.exit.code, sight.exit.signal);
+      if (!options.respawn) {
+        const outcome = await died(options, started, plan, how, sight.exit.code);
+        if (outcome.kind !== 'died-early') return outcome;
+        return { ...notReadyFields(options, spec, how, check), stopProblem: null, log: outcome.log, tails: outcome.tails };
+      }
+      return notReady(options, started, plan, spec, how, check);
+    }
+    if (sight.seen && (await check.isReady())) {
+      started.child.unref();
+      return { kind: 'started', pid: sight.childPid, watchdog: options.respawn ? started.record.pid : null, log: plan.log, firstExit: null };
+    }
+    if (sight.seen && Date.now() >= deadline) return notReady(options, started, plan, spec, null, check);
+    if (!sight.seen && Date.now() > giveUpAt) {
+      await stopStarted(options);
+      return { kind: 'watchdog-silent', watchdog: started.record.pid, limitMs: WATCHDOG_START_LIMIT_MS };
+    }
+    await Promise.race([sleep(READY_POLL_MS), started.exited]);
+  }
+}
+
+function notReadyFields(options: StartOptions, spec: ReadySpec, how: string | null, check: ReadyCheck | null) {
+  return { kind: 'not-ready' as const, ready: formatReadySpec(spec), how, whyNot: check?.whyNot() ?? '', timeoutMs: options.readyTimeoutMs };
+}
+
+/** Stops what this start started (by the recorded stop signal and timeout), then reads the logs' last lines. */
+async function notReady(options: StartOptions, started: Started, plan: Plan, spec: ReadySpec, how: string | null, check: ReadyCheck | null): Promise<FirstRun> {
+  const fields = notReadyFields(options, spec, how, check);
+  const stopProblem = await stopStarted(options);
+  started.child.unref();
+  const files = plan.errorLog ? [plan.log, plan.errorLog] : [plan.log];
+  return { ...fields, stopProblem, log: plan.log, tails: files.map((file) => ({ file, lines: lastLines(file, TAIL_LINES) })) };
+}
+
+/** Stops the daemon this start published (start holds the record's claim); what could not be stopped, said in words. */
+async function stopStarted(options: StartOptions): Promise<string | null> {
+  const stop = await stopClaimed(options.paths, {});
+  if (stop.kind === 'survivors') return `pids ${stop.pids.join(' ')} survived SIGKILL`;
+  if (stop.kind === 'unknown') return 'its record could not be read to stop it';
+  const problems = 'problems' in stop ? stop.problems : [];
+  return problems.length > 0 ? problems.join('; ') : null;
 }
 
 async function died(options: StartOptions, started: Started, plan: Plan, how: string, code: number | null): Promise<FirstRun> {

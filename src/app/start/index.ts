@@ -10,6 +10,7 @@ import type { DaemonRecord } from '../../model/record';
 import { leftoversOf } from '../../os/daemon-family';
 import { familyMembers, isSameProcess, sleep } from '../../os/family';
 import { clearDeadLock, lockWithin } from '../../os/lock';
+import { prepareReadyCheck } from '../../os/ready-check';
 import { readState, writeState } from '../../os/state-file';
 import { describeProblem, describeStatus, recoveryHint } from '../../policy/status-text';
 import { daemonIsUp, type StatusVerdict } from '../../policy/status-verdict';
@@ -85,6 +86,8 @@ async function launch(options: StartOptions, plan: Plan): Promise<StartOutcome> 
   clearLeftovers(paths);
   const releaseLock = await lockWithin(paths, LOCK_TIMEOUT_MS, () => upVerdict(paths) !== null);
   if (releaseLock === null) return { kind: 'already-running', verdict: upVerdict(paths) ?? probe(paths) };
+  // Before the spawn: what is already there (a listener, a file, log lines) is not the new daemon's.
+  const readyCheck = options.ready ? prepareReadyCheck(options.ready, plan.cwd, plan.errorLog ? [plan.log, plan.errorLog] : [plan.log]) : null;
   let started: Started;
   // A hangup (ssh gone), ^C or TERM between the spawn and the pidfile would
   // leave a daemon no pidfile names: it takes effect once the record is out.
@@ -98,7 +101,7 @@ async function launch(options: StartOptions, plan: Plan): Promise<StartOutcome> 
     await releaseLock();
     resumeSignals();
   }
-  return watchFirstRun(options, started, plan);
+  return watchFirstRun(options, started, plan, readyCheck);
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { DaemonPaths } from '../../model/daemon-paths';
+import type { ReadySpec } from '../../model/ready-spec';
 import type { RespawnPolicy } from '../../model/record';
 
 /** What `tdaemon start` was asked to do, parsed and defaulted by the CLI. */
@@ -9,7 +10,12 @@ export interface StartOptions {
   errorLog?: string;
   chdir?: string;
   umask?: number;
+  /** --env: set on top of the base environment. */
   env: Record<string, string>;
+  /** The environment to start from: restart's recorded one; absent, the caller's. */
+  baseEnv?: Record<string, string>;
+  /** The file recorded at start: run again unless PATH now finds another (restart). */
+  commandPath?: string;
   user?: string;
   group?: string;
   waitMs: number;
@@ -17,4 +23,7 @@ export interface StartOptions {
   stopTimeoutMs: number;
   reloadSignal: NodeJS.Signals;
   respawn: RespawnPolicy | null;
+  /** --ready: start succeeds once this holds (instead of after --wait). */
+  ready: ReadySpec | null;
+  readyTimeoutMs: number;
 }

@@ -13,6 +13,12 @@ import type { StartOptions } from './options';
 export interface Plan {
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /** The environment recorded for restart (env without the tag and --user's variables). */
+  environment: Record<string, string>;
+  /** The command's file, absolute, as found at this start. */
+  commandPath: string;
+  /** What the shell execs: the command's name as typed, or the recorded file. */
+  exec: string;
   uid?: number;
   gid?: number;
   log: string;
@@ -48,7 +54,11 @@ export function preflight(options: StartOptions): Preflight {
   }
   const cwd = options.chdir !== undefined ? path.resolve(options.chdir) : process.cwd();
   check(() => requireDirectory(cwd, (error) => new DaemonError('USAGE', `--chdir ${cwd}: ${describeErrno(error)}`, { cause: error })));
-  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, [PIDFILE_VARIABLE]: paths.pidfile };
+  // What the command is given, as recorded for restart: the tag is ours, and
+  // --user's variables are set again from the account at each start.
+  const environment = definedStrings({ ...(options.baseEnv ?? process.env), ...options.env });
+  delete environment[PIDFILE_VARIABLE];
+  const env: NodeJS.ProcessEnv = { ...environment, [PIDFILE_VARIABLE]: paths.pidfile };
   let uid: number | undefined;
   let gid: number | undefined;
   if (options.user !== undefined && isRoot) {
@@ -62,7 +72,14 @@ export function preflight(options: StartOptions): Preflight {
   if (options.group !== undefined && isRoot) gid = check(() => lookupGroup(options.group!)) ?? gid;
 
   const found = lookupCommand(options.command[0], env.PATH, cwd);
-  if (!found.found) {
+  let commandPath = found.found ? found.file : '';
+  // The shell that execs the command searches PATH as lookupCommand does, so
+  // the name is run as typed (argv[0] unchanged); only when PATH now finds
+  // another file than the recorded one is the recorded file run by its path.
+  let exec = options.command[0];
+  if (options.commandPath !== undefined && options.commandPath !== commandPath && lookupCommand(options.commandPath, undefined, cwd).found) {
+    exec = commandPath = options.commandPath;
+  } else if (!found.found) {
     const what = found.errno === 'ENOENT' ? 'command not found' : 'cannot run command';
     problems.push(new DaemonError('NOT_INSTALLED', `${what}: '${options.command[0]}': ${describeLookupError(found.errno)}`));
   }
@@ -85,7 +102,21 @@ export function preflight(options: StartOptions): Preflight {
     for (const fd of fds) fs.closeSync(fd);
     return { plan: null, problems };
   }
-  return { plan: { cwd, env, uid, gid, log, errorLog, logFd: logFd!, errorFd: errorFd!, fds }, problems: [] };
+  if (options.ready?.kind === 'log' && !fs.fstatSync(logFd!).isFile()) {
+    problems.push(new DaemonError('USAGE', `--ready log: reads the log, and ${log} is not a regular file`));
+  }
+  if (problems.length > 0) {
+    for (const fd of fds) fs.closeSync(fd);
+    return { plan: null, problems };
+  }
+  return { plan: { cwd, env, environment, commandPath, exec, uid, gid, log, errorLog, logFd: logFd!, errorFd: errorFd!, fds }, problems: [] };
+}
+
+/** process.env's type allows undefined values; an environment has none. */
+function definedStrings(env: NodeJS.ProcessEnv): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) if (value !== undefined) result[key] = value;
+  return result;
 }
 
 function requireDirectory(dir: string, fail: (error: unknown) => DaemonError): void {

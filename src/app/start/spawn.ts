@@ -4,6 +4,7 @@ import { describeErrno } from '../../common/errors';
 import { hupIgnoringArgv, SHELL } from '../../common/hup-shim';
 import { readProcStat } from '../../common/proc';
 import { DaemonError } from '../../model/errors';
+import { formatReadySpec } from '../../model/ready-spec';
 import type { DaemonRecord, WatchdogReport } from '../../model/record';
 import type { StartOptions } from './options';
 import type { Plan } from './preflight';
@@ -47,7 +48,7 @@ export function spawnDaemon(options: StartOptions, plan: Plan): Started {
   const record = initialRecord(options, plan);
   const [file, argv] = options.respawn
     ? [process.execPath, [...WATCHDOG_NODE_FLAGS, WATCHDOG_ENTRY, options.paths.pidfile, options.paths.name]]
-    : [SHELL, hupIgnoringArgv(options.command[0], options.command.slice(1))];
+    : [SHELL, hupIgnoringArgv(plan.exec, options.command.slice(1))];
   const watched = options.respawn !== null;
   const child = spawnWithUmask(options.umask, () =>
     spawn(file, argv, {
@@ -89,6 +90,9 @@ function initialRecord(options: StartOptions, plan: Plan): DaemonRecord {
     stopSignal: options.stopSignal,
     stopTimeoutMs: options.stopTimeoutMs,
     reloadSignal: options.reloadSignal,
+    environment: plan.environment,
+    commandPath: plan.commandPath,
+    ...(options.ready ? { ready: formatReadySpec(options.ready), readyTimeoutMs: options.readyTimeoutMs } : {}),
   };
   if (options.respawn === null) return { ...base, respawn: null, watchdog: null };
   const watchdog: WatchdogReport = {

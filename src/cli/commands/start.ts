@@ -1,4 +1,5 @@
 import { startDaemon, type StartOutcome } from '../../app/start';
+import type { LogTail } from '../../app/start/first-run';
 import { definedOnly } from '../../app/restart';
 import { writeQuietly } from '../../common/say';
 import type { DaemonPaths } from '../../model/daemon-paths';
@@ -21,8 +22,10 @@ export const startCommand: Command = {
   createsFiles: true,
   run: async ({ paths, argv, command }) => {
     if (command.length === 0) throw new DaemonError('USAGE', 'start needs a command: tdaemon start [OPTION]... -- COMMAND [ARG]...');
+    const overrides = startOverrides(argv);
+    if (overrides.readyTimeoutMs !== undefined && overrides.ready === undefined) throw new DaemonError('USAGE', '--ready-timeout needs --ready');
     const resolved = paths();
-    return renderStart(resolved, await startDaemon({ ...startDefaults(), ...definedOnly(startOverrides(argv)), paths: resolved, command }));
+    return renderStart(resolved, await startDaemon({ ...startDefaults(), ...definedOnly(overrides), paths: resolved, command }));
   },
 };
 
@@ -46,15 +49,29 @@ export function renderStart(paths: DaemonPaths, outcome: StartOutcome): number {
     case 'watchdog-silent':
       complain(`${name}: the watchdog (pid ${outcome.watchdog}) did not start the command within ${outcome.limitMs / 1000} s`);
       return EXIT.FAILURE;
+    case 'not-ready': {
+      const what =
+        outcome.how === null
+          ? `was not ready within ${outcome.timeoutMs / 1000} s (--ready ${outcome.ready}: ${outcome.whyNot})`
+          : `${outcome.how} before it was ready (--ready ${outcome.ready})`;
+      const stopped = outcome.stopProblem === null ? 'stopped' : `stopping it failed: ${outcome.stopProblem}`;
+      complain(`${name} ${what}; ${stopped}; last lines of ${outcome.log}:`);
+      printTails(outcome.log, outcome.tails);
+      return EXIT.FAILURE;
+    }
     case 'died-early': {
       const after = outcome.watchdogGoesOn ? "; its watchdog goes on by the restart policy ('tdaemon stop' ends it)" : '';
       complain(`${name} ${outcome.how} within ${outcome.waitMs / 1000} s of starting${after}; last lines of ${outcome.log}:`);
-      for (const tail of outcome.tails) {
-        if (tail.file !== outcome.log) writeQuietly(2, `  ${tail.file}:\n`);
-        for (const line of tail.lines) writeQuietly(2, `  ${line}\n`);
-      }
+      printTails(outcome.log, outcome.tails);
       return EXIT.FAILURE;
     }
+  }
+}
+
+function printTails(log: string, tails: LogTail[]): void {
+  for (const tail of tails) {
+    if (tail.file !== log) writeQuietly(2, `  ${tail.file}:\n`);
+    for (const line of tail.lines) writeQuietly(2, `  ${line}\n`);
   }
 }
 
