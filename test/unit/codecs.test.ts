@@ -14,6 +14,13 @@ describe('the state file codec trusts nothing it did not check', () => {
     assert.deepEqual(parseStateText(text), { kind: 'ok', record });
   });
 
+  it('reads the environment, command file and --ready a start records, and a record of an older tdaemon without them', () => {
+    const full = { ...record, environment: { PATH: '/usr/bin', DATABASE_URL: 'x' }, commandPath: '/srv/app', ready: 'tcp:127.0.0.1:80', readyTimeoutMs: 30000 };
+    assert.deepEqual(parseStateText(formatStateText(full)), { kind: 'ok', record: full });
+    assert.equal(record.environment, undefined, 'the older record has none');
+    assert.deepEqual(parseStateText(text), { kind: 'ok', record });
+  });
+
   // [case, text, reason]
   const table: Array<[string, string, string]> = [
     ['empty', '', 'it is empty'],
@@ -25,6 +32,9 @@ describe('the state file codec trusts nothing it did not check', () => {
     ['a pid that is not one', JSON.stringify({ ...record, pid: -3 }), "its field 'pid' has a bad value (-3)"],
     ['an empty command', JSON.stringify({ ...record, command: [] }), "its field 'command' has a bad value ([])"],
     ['half watched', JSON.stringify({ ...record, watchdog: {} }), "its field 'respawn' and 'watchdog' disagree"],
+    ['an environment that is not one', JSON.stringify({ ...record, environment: { A: 1 } }), "its field 'environment' has a bad value ({\"A\":1})"],
+    ['a command file that is not a string', JSON.stringify({ ...record, commandPath: null }), "its field 'commandPath' has a bad value (null)"],
+    ['a bad ready timeout', JSON.stringify({ ...record, ready: 'tcp:1', readyTimeoutMs: -1 }), "its field 'readyTimeoutMs' has a bad value (-1)"],
   ];
   for (const [name, input, reason] of table) {
     it(name, () => assert.deepEqual(parseStateText(input), { kind: 'invalid', reason }));

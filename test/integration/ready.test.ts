@@ -1,0 +1,240 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { fixture, TDAEMON } from '../helpers/paths';
+import { isDead, isRunning, readPid, Reaper, waitFor } from '../helpers/processes';
+import { run, type RunResult } from '../helpers/run';
+import { makeTempDir } from '../helpers/tmp';
+
+type Context = Parameters<typeof makeTempDir>[0];
+
+/** start --ready (issue 13, point 6): start returns when the daemon is ready, or fails and leaves nothing running. */
+
+function setUp(t: Context): { dir: string; reaper: Reaper } {
+  const reaper = new Reaper();
+  t.after(() => reaper.reap());
+  return { dir: makeTempDir(t, 'tdaemon-ready-'), reaper };
+}
+
+/** Runs bin/tdaemon in DIR, tracking what its pidfile names even if an assertion fails later. */
+async function td(dir: string, reaper: Reaper, pidfile: string, ...args: string[]): Promise<RunResult & { ms: number }> {
+  const began = Date.now();
+  const result = await run(TDAEMON, ['--pidfile', pidfile, ...args], { cwd: dir, timeoutMs: 40000 });
+  reaper.trackPidfile(pidfile);
+  return { ...result, ms: Date.now() - began };
+}
+
+/** A port no one listens on now (the kernel's pick, closed again). */
+async function freePort(host = '127.0.0.1'): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** Does HOST:PORT accept a connection now? */
+function accepts(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+const LATE = fixture('late-listener.js');
+
+/** Processes whose command line holds ARG (the test's own marker), alive. */
+function processesWithArg(arg: string): number[] {
+  const found: number[] = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').includes(arg) && isRunning(Number(name))) found.push(Number(name));
+    } catch {
+      // gone
+    }
+  }
+  return found;
+}
+
+function assertNothingLeft(dir: string, name: string, mark: string): void {
+  assert.ok(!fs.existsSync(path.join(dir, `${name}.pid`)), 'no pidfile is left');
+  assert.ok(!fs.existsSync(path.join(dir, `${name}.state`)), 'no state file is left');
+  assert.deepEqual(processesWithArg(mark), [], 'no process of the failed start runs');
+}
+
+describe('start --ready tcp:', () => {
+  it('returns once a server that listens after 1.5 s accepts connections, not after --wait', async (t) => {
+    const { dir, reaper } = setUp(t);
+    const port = await freePort();
+    const pidfile = path.join(dir, 'late.pid');
+    const result = await td(dir, reaper, pidfile, 'start', '--ready', `tcp:${port}`, '--', LATE, String(port), '1500');
+    assert.equal(result.stderr, '');
+    assert.equal(result.code, 0);
+    assert.match(result.stdout, /^tdaemon: late started \(pid \d+\); log /);
+    assert.ok(result.ms >= 1400, `start waited for the listener (${result.ms} ms)`);
+    assert.ok(await accepts(port), 'the port accepts connections when start returns');
+    const stop = await td(dir, reaper, pidfile, 'stop');
+    assert.equal(stop.code, 0, stop.stderr);
+  });
+
+  it('takes [::1]:PORT and localhost:PORT', async (t) => {
+    const { dir, reaper } = setUp(t);
+    for (const [host, spec] of [
+      ['::1', (port: number) => `tcp:[::1]:${port}`],
+      ['127.0.0.1', (port: number) => `tcp:localhost:${port}`],
+    ] as const) {
+      const port = await freePort(host);
+      const pidfile = path.join(dir, 'six.pid');
+      const result = await td(dir, reaper, pidfile, 'start', '--ready', spec(port), '--', LATE, String(port), '300', host);
+      assert.equal(result.code, 0, `${spec(port)}: ${result.stderr}`);
+      assert.ok(await accepts(port, host), `${spec(port)}: the port accepts connections when start returns`);
+      assert.equal((await td(dir, reaper, pidfile, 'stop')).code, 0);
+    }
+  });
+
+  it('two http.servers on one port: the second fails at once with its EADDRINUSE, and the first runs on', async (t) => {
+    const { dir, reaper } = setUp(t);
+    const port = await freePort();
+    const server = ['python3', '-m', 'http.server', '--bind', '127.0.0.1', String(port)];
+    const first = await td(dir, reaper, path.join(dir, 'one.pid'), 'start', '--ready', `tcp:${port}`, '--', ...server);
+    assert.equal(first.code, 0, first.stderr);
+    const firstPid = readPid(path.join(dir, 'one.pid'))!;
+
+    const second = await td(dir, reaper, path.join(dir, 'two.pid'), 'start', '--ready', `tcp:${port}`, '--ready-timeout', '20', '--', ...server);
+    assert.equal(second.code, 1, `the second start fails (stdout: ${second.stdout})`);
+    assert.equal(second.stdout, '');
+    assert.match(second.stderr, /^tdaemon: two exited with status 1 before it was ready \(--ready tcp:127\.0\.0\.1:\d+\); stopped; last lines of .*two\.log:\n/);
+    assert.match(second.stderr, /Address already in use/, 'the log tail shows why');
+    assert.ok(second.ms < 10000, `it failed when the server died, not after the 20 s timeout (${second.ms} ms)`);
+    assert.ok(!fs.existsSync(path.join(dir, 'two.pid')), 'the second leaves no pidfile');
+    assert.ok(isRunning(firstPid), 'the first server runs on');
+    assert.equal((await td(dir, reaper, path.join(dir, 'one.pid'), 'stop')).code, 0);
+  });
+
+  it('a server that stays up but never listens on the port: the first server\'s listener does not count', async (t) => {
+    const { dir, reaper } = setUp(t);
+    const port = await freePort();
+    const holder = net.createServer((socket) => socket.end());
+    await new Promise<void>((resolve) => holder.listen(port, '127.0.0.1', resolve));
+    t.after(() => holder.close());
+    const mark = `9${process.pid}1`;
+    const result = await td(dir, reaper, path.join(dir, 'squat.pid'), 'start', '--ready', `tcp:${port}`, '--ready-timeout', '1', '--', 'sleep', mark);
+    assert.equal(result.code, 1, result.stdout);
+    assert.match(result.stderr, /^tdaemon: squat was not ready within 1 s \(--ready tcp:127\.0\.0\.1:\d+: port \d+ accepts connections, but only on sockets that listened before this start \(another server holds it\)\); stopped; /);
+    assertNothingLeft(dir, 'squat', mark);
+  });
+
+  it('the timeout: exit 1 after --ready-timeout, the daemon stopped, nothing left', async (t) => {
+    const { dir, reaper } = setUp(t);
+    const port = await freePort();
+    const mark = `9${process.pid}2`;
+    const result = await td(dir, reaper, path.join(dir, 'slow.pid'), 'start', '--ready', `tcp:${port}`, '--ready-timeout', '1.5', '--', 'sleep', mark);
+    assert.equal(result.code, 1);
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, new RegExp(`^tdaemon: slow was not ready within 1.5 s \\(--ready tcp:127.0.0.1:${port}: no connection to 127.0.0.1:${port} \\(ECONNREFUSED\\)\\); stopped; last lines of `));
+    assert.ok(result.ms >= 1400 && result.ms < 10000, `it waited the timeout (${result.ms} ms)`);
+    assertNothingLeft(dir, 'slow', mark);
+  });
+
+  it('with --respawn: the first run is judged; a failure stops the watchdog too', async (t) => {
+    const { dir, reaper } = setUp(t);
+    const port = await freePort();
+    const pidfile = path.join(dir, 'w.pid');
+    const ok = await td(dir, reaper, pidfile, 'start', '--respawn', '--ready', `tcp:${port}`, '--', LATE, String(port), '800');
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /^tdaemon: w started \(pid \d+, watchdog \d+\); log /);
+    assert.ok(await accepts(port));
+    assert.equal((await td(dir, reaper, pidfile, 'stop')).code, 0);
+
+    // The port is held: each run dies on EADDRINUSE, and the watchdog would restart it forever.
+    const holder = net.createServer();
+    await new Promise<void>((resolve) => holder.listen(port, '127.0.0.1', resolve));
+    t.after(() => holder.close());
+    const bad = await td(dir, reaper, pidfile, 'start', '--respawn', '--ready', `tcp:${port}`, '--ready-timeout', '20', '--', LATE, String(port), '0');
+    assert.equal(bad.code, 1, bad.stdout);
+    assert.match(bad.stderr, /^tdaemon: w exited with status 1 before it was ready \(--ready tcp:127\.0\.0\.1:\d+\); stopped; last lines of [^\n]*\n(.*\n)*.*cannot listen: EADDRINUSE/);
+    assert.ok(bad.ms < 10000, `at once (${bad.ms} ms)`);
+    assert.ok(!fs.existsSync(pidfile), 'no pidfile: the watchdog is gone');
+    assert.ok(!fs.existsSync(path.join(dir, 'w.state')), 'no state file');
+  });
+});
+
+describe('start --ready file: and log:', () => {
+  it('file: waits for the file; one left by an earlier run does not count until it is written again', async (t) => {
+    const { dir, reaper } = setUp(t);
+    const flag = path.join(dir, 'ready.flag');
+    fs.writeFileSync(flag, 'stale\n');
+    const pidfile = path.join(dir, 'f.pid');
+    const mark = `9${process.pid}3`;
+    const result = await td(dir, reaper, pidfile, 'start', '--ready', 'file:ready.flag', '--', 'sh', '-c', `sleep 0.5; echo fresh > ready.flag; exec sleep ${mark}`);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(fs.readFileSync(flag, 'utf8'), 'fresh\n', 'start returned after the daemon wrote the file');
+    assert.equal((await td(dir, reaper, pidfile, 'stop')).code, 0);
+
+    const missing = await td(dir, reaper, pidfile, 'start', '--ready', 'file:never', '--ready-timeout', '0.5', '--', 'sleep', mark);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /^tdaemon: f was not ready within 0.5 s \(--ready file:never: \/.*\/never does not exist\); stopped; /);
+    assertNothingLeft(dir, 'f', mark);
+  });
+
+  it('log: matches a line written since this start, never an older line of an appended log', async (t) => {
+    const { dir, reaper } = setUp(t);
+    const log = path.join(dir, 'l.log');
+    fs.writeFileSync(log, 'Ready to accept connections (an earlier run)\n');
+    const pidfile = path.join(dir, 'l.pid');
+    const mark = `9${process.pid}4`;
+    const result = await td(dir, reaper, pidfile, 'start', '--ready', 'log:^Ready to accept', '--', 'sh', '-c', `echo booting; sleep 0.5; echo 'Ready to accept connections'; exec sleep ${mark}`);
+    assert.equal(result.code, 0, result.stderr);
+    const lines = fs.readFileSync(log, 'utf8').split('\n').filter((line) => line.startsWith('Ready'));
+    assert.equal(lines.length, 2, 'start returned after the new line was written');
+    assert.equal((await td(dir, reaper, pidfile, 'stop')).code, 0);
+  });
+
+  it('log: reads --error-log too', async (t) => {
+    const { dir, reaper } = setUp(t);
+    const pidfile = path.join(dir, 'e.pid');
+    const result = await td(dir, reaper, pidfile, 'start', '--error-log', 'e.err', '--ready', 'log:listening', '--', 'sh', '-c', `sleep 0.3; echo listening >&2; exec sleep 9${process.pid}5`);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal((await td(dir, reaper, pidfile, 'stop')).code, 0);
+  });
+
+  it('a bad spec or regular expression is a usage error: exit 2, one line, nothing created', async (t) => {
+    const { dir, reaper } = setUp(t);
+    const pidfile = path.join(dir, 'u.pid');
+    const cases: Array<[string[], RegExp]> = [
+      [['--ready', 'log:a('], /^tdaemon: --ready log: bad regular expression 'a\(': Unterminated group\n$/],
+      [['--ready', 'udp:53'], /^tdaemon: --ready takes tcp:\[HOST:\]PORT, file:PATH or log:REGEX, not 'udp:53'\n$/],
+      [['--ready', 'tcp:70000'], /^tdaemon: --ready tcp: needs a port 1-65535, not 'tcp:70000'\n$/],
+      [['--ready-timeout', '3'], /^tdaemon: --ready-timeout needs --ready\n$/],
+      [['--ready', 'tcp:1', '--ready-timeout', 'soon'], /^tdaemon: --ready-timeout takes a number of seconds, not 'soon'\n$/],
+      [['--log', '/dev/null', '--ready', 'log:x'], /^tdaemon: --ready log: reads the log, and \/dev\/null is not a regular file\n$/],
+    ];
+    for (const [options, line] of cases) {
+      const result = await td(dir, reaper, pidfile, 'start', ...options, '--', 'sleep', '1');
+      assert.equal(result.code, 2, `${options.join(' ')}: ${result.stderr}`);
+      assert.equal(result.stdout, '');
+      assert.match(result.stderr, line, options.join(' '));
+    }
+    assert.deepEqual(fs.readdirSync(dir), [], 'nothing was created');
+  });
+
+  it('restart waits for the recorded --ready', async (t) => {
+    const { dir, reaper } = setUp(t);
+    const port = await freePort();
+    const pidfile = path.join(dir, 'r.pid');
+    assert.equal((await td(dir, reaper, pidfile, 'start', '--ready', `tcp:${port}`, '--', LATE, String(port), '1500')).code, 0);
+    const first = readPid(pidfile)!;
+    const restart = await td(dir, reaper, pidfile, 'restart');
+    assert.equal(restart.code, 0, restart.stderr);
+    assert.ok(await accepts(port), 'the new server accepts connections when restart returns');
+    await waitFor(() => isDead(first), 'the first server to be gone');
+    assert.equal((await td(dir, reaper, pidfile, 'stop')).code, 0);
+  });
+});
