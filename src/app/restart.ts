@@ -2,6 +2,7 @@ import type { DaemonPaths } from '../model/daemon-paths';
 import { DaemonError } from '../model/errors';
 import { parseReadySpec, type ReadySpec } from '../model/ready-spec';
 import type { DaemonRecord } from '../model/record';
+import { readEnvironment } from '../os/environ-file';
 import { readState } from '../os/state-file';
 import { claimRecord } from './claim';
 import { startClaimed, type StartOptions, type StartOutcome } from './start';
@@ -58,9 +59,11 @@ async function restartClaimed(
   if (!command?.length && record === null) {
     throw new DaemonError('USAGE', `nothing is recorded for ${paths.name}; give the command: tdaemon restart -- COMMAND [ARG]...`);
   }
+  // Read before the stop, which removes it; a file someone else could have written stops the restart here.
+  const environment = record !== null && !how.updateEnv ? readEnvironment(paths, record) : null;
   const stop = await stopClaimed(paths, { stopSignal: overrides.stopSignal, stopTimeoutMs: overrides.stopTimeoutMs });
   if (stop.kind === 'unknown' || stop.kind === 'survivors') return { stop, start: null };
-  const recorded = record ? fromRecord(record, how.updateEnv, !command?.length) : {};
+  const recorded = record ? fromRecord(record, environment, how.updateEnv, !command?.length) : {};
   const options: StartOptions = {
     ...defaults,
     ...recorded,
@@ -73,13 +76,13 @@ async function restartClaimed(
 }
 
 /**
- * The start options a record holds. Its environment (absent in records of
- * older tdaemons, which then start with the caller's) is taken unless
- * UPDATE ENV; its command file only when its command is run again.
+ * The start options a record holds, with the ENVIRONMENT of its start (null
+ * for a record of an older tdaemon, which then starts with the caller's);
+ * its command file only when its command is run again.
  */
-function fromRecord(record: DaemonRecord, updateEnv: boolean, sameCommand: boolean): StartOverrides {
+function fromRecord(record: DaemonRecord, environment: Record<string, string> | null, updateEnv: boolean, sameCommand: boolean): StartOverrides {
   return definedOnly({
-    baseEnv: updateEnv ? undefined : record.environment,
+    baseEnv: environment ?? undefined,
     commandPath: updateEnv || !sameCommand ? undefined : record.commandPath,
     ready: recordedReady(record.ready),
     readyTimeoutMs: record.readyTimeoutMs,

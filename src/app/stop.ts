@@ -51,7 +51,7 @@ export async function stopDaemon(paths: DaemonPaths, options: StopOptions): Prom
 /** stop, by a caller that holds the record's claim (stop itself, restart). */
 export async function stopClaimed(paths: DaemonPaths, options: StopOptions): Promise<StopOutcome> {
   const outcome = await stopByVerdict(paths, options, probe(paths));
-  for (const file of [paths.pidfile, paths.statefile, paths.stopfile]) removeOrphanTemps(file);
+  for (const file of [paths.pidfile, paths.statefile, paths.environfile, paths.stopfile]) removeOrphanTemps(file);
   return outcome;
 }
 

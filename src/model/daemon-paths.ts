@@ -5,6 +5,8 @@ export interface DaemonPaths {
   pidfile: string;
   /** Beside the pidfile: what restart and status need beyond the pid. */
   statefile: string;
+  /** Beside it, mode 0600: the environment of the last start (environ-codec.ts). */
+  environfile: string;
   /** proper-lockfile's lock directory for the pidfile. */
   lockfile: string;
   /** A start in progress claims the pidfile here (app/start/claim.ts). */
@@ -22,6 +24,7 @@ export function pathsFor(pidfile: string, name: string): DaemonPaths {
     name,
     pidfile,
     statefile: `${base}.state`,
+    environfile: `${base}.environ`,
     lockfile: `${pidfile}.lock`,
     claimfile: `${pidfile}.starting`,
     stopfile: `${pidfile}.stop`,

@@ -56,13 +56,11 @@ interface RecordBase {
   stopTimeoutMs: number;
   reloadSignal: string;
   /**
-   * The whole environment the command was given at start (without the tag
-   * and --user's HOME, USER, LOGNAME): restart runs with it. Absent in
-   * records of older tdaemons (restart then takes the caller's). It may hold
-   * secrets: the state file is written mode 0600.
+   * The command's file, absolute, as found in PATH at start: restart runs
+   * the same one. (The environment it was found with is recorded in the
+   * environ file, which only its owner may read: environ-codec.ts.) Absent
+   * in records of older tdaemons.
    */
-  environment?: Record<string, string>;
-  /** The command's file, absolute, as found in PATH at start: restart runs the same one. */
   commandPath?: string;
   /** --ready as given (ready-spec.ts), and --ready-timeout: restart waits the same way. */
   ready?: string;

@@ -60,7 +60,6 @@ const RECORD_FIELDS: Record<string, Check> = {
 
 /** Fields added since format 1 began: absent in older records, checked when present. */
 const OPTIONAL_FIELDS: Record<string, Check> = {
-  environment: env,
   commandPath: string,
   ready: string,
   readyTimeoutMs: count,

@@ -4,6 +4,7 @@ import { describeErrno } from '../common/errors';
 import type { DaemonPaths } from '../model/daemon-paths';
 import { formatPidfileText } from '../model/pidfile-codec';
 import type { DaemonRecord, StateReading } from '../model/record';
+import { parseEnvironmentText } from '../model/environ-codec';
 import { formatStateText, parseStateText } from '../model/state-codec';
 
 /** The state file beside a pidfile, decoded strictly (state-codec.ts); a fifo or directory there is refused, not opened for reading. */
@@ -24,13 +25,8 @@ export function readState(file: string): StateReading {
   return parseStateText(text);
 }
 
-/**
- * Mode 0600: the record holds the daemon's whole environment, where
- * DATABASE_URL-style secrets live. Other users read the pidfile (0644), not
- * this.
- */
 export function writeState(file: string, record: DaemonRecord): void {
-  writeFileAtomic(file, formatStateText(record), 0o600);
+  writeFileAtomic(file, formatStateText(record), 0o644);
 }
 
 /**
@@ -55,7 +51,21 @@ export function forgetRecord(paths: DaemonPaths, pid: number | null): string[] {
   if (pidText !== null && readRegularFileQuietly(paths.pidfile) === pidText) removeOrSay(paths.pidfile, problems);
   const state = readState(paths.statefile);
   if (state.kind !== 'absent' && (pid === null || state.kind !== 'ok' || state.record.pid === pid)) removeOrSay(paths.statefile, problems);
+  if (environmentBelongsTo(paths, pid)) removeOrSay(paths.environfile, problems);
   return problems;
+}
+
+/** The environ file is the record of PID's start (or of no start that can be told: unreadable, garbled). */
+function environmentBelongsTo(paths: DaemonPaths, pid: number | null): boolean {
+  let text: string | null;
+  try {
+    text = readRegularFile(paths.environfile);
+  } catch {
+    return pid === null;
+  }
+  if (text === null) return false;
+  const record = parseEnvironmentText(text);
+  return pid === null || record === null || record.pid === pid;
 }
 
 function readRegularFileQuietly(file: string): string | null {

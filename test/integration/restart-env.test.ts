@@ -2,10 +2,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { TDAEMON } from '../helpers/paths';
-import { isDead, readPid, Reaper, waitFor } from '../helpers/processes';
+import { binsForNobody, TDAEMON } from '../helpers/paths';
+import { isDead, isRunning, readPid, Reaper, waitFor } from '../helpers/processes';
 import { run, type RunResult } from '../helpers/run';
-import { makeTempDir } from '../helpers/tmp';
+import { IS_ROOT, makeTempDir } from '../helpers/tmp';
 
 type Context = Parameters<typeof makeTempDir>[0];
 
@@ -69,10 +69,13 @@ describe('restart runs with what start recorded', () => {
     const started = await td(dir, reaper, startEnv, 'start', '--wait', '0.3', '--', 'srv');
     assert.equal(started.code, 0, started.stderr);
     const first = newPid(dir, null);
-    assert.equal(fs.statSync(path.join(dir, 'srv.state')).mode & 0o777, 0o600, 'the state file, which holds the environment, is private');
+    const environFile = path.join(dir, 'srv.environ');
+    assert.equal(fs.statSync(environFile).mode & 0o777, 0o600, 'the environ file, which may hold secrets, is private');
+    assert.equal(fs.statSync(path.join(dir, 'srv.state')).mode & 0o777, 0o644, 'the state file stays readable for status');
+    assert.equal(JSON.parse(fs.readFileSync(environFile, 'utf8')).environment.DATABASE_URL, startEnv.DATABASE_URL);
+    assert.doesNotMatch(fs.readFileSync(path.join(dir, 'srv.state'), 'utf8'), /secret/, 'the state file holds no secret');
     const record = JSON.parse(fs.readFileSync(path.join(dir, 'srv.state'), 'utf8'));
     assert.equal(record.commandPath, path.join(bin, 'srv'), 'the command file is recorded, absolute');
-    assert.equal(record.environment.DATABASE_URL, startEnv.DATABASE_URL);
 
     // Another srv appears earlier on the recorded PATH: the recorded file still runs.
     writeServer(dir, 'early');
@@ -98,6 +101,7 @@ describe('restart runs with what start recorded', () => {
     assert.equal(third.PATH, callerEnv.PATH);
     assert.equal(lastLogLine(dir), 'srv from caller-bin');
     assert.equal((await td(dir, reaper, CRON_ENV, 'stop')).code, 0);
+    assert.ok(!fs.existsSync(environFile), 'stop removes the environ file with the record');
   });
 
   it('--env given at start still applies after --update-env, and --env on restart adds to the record', async (t) => {
@@ -153,15 +157,45 @@ describe('restart runs with what start recorded', () => {
     assert.equal((await td(dir, reaper, env, 'start', '--wait', '0.3', '--', 'srv')).code, 0);
     const first = newPid(dir, null);
     const stateFile = path.join(dir, 'srv.state');
-    const { environment, commandPath, ...older } = JSON.parse(fs.readFileSync(stateFile, 'utf8'));
-    assert.ok(environment && commandPath);
+    const { commandPath, ...older } = JSON.parse(fs.readFileSync(stateFile, 'utf8'));
+    assert.ok(commandPath);
     fs.writeFileSync(stateFile, JSON.stringify(older));
+    fs.unlinkSync(path.join(dir, 'srv.environ'));
     const status = await td(dir, reaper, CRON_ENV, 'status');
     assert.equal(status.code, 0, `the older record is read: ${status.stdout}${status.stderr}`);
     const restarted = await td(dir, reaper, { PATH: `${bin}:/usr/bin:/bin`, NODE_ENV: 'test' }, 'restart', '--wait', '0.3');
     assert.equal(restarted.code, 0, restarted.stderr);
     await waitFor(() => isDead(first), 'the first daemon to be gone');
     assert.equal(environ(newPid(dir, first)).NODE_ENV, 'test');
+    assert.equal((await td(dir, reaper, CRON_ENV, 'stop')).code, 0);
+  });
+
+  it('an environ file another user could have written is refused: exit 4, nothing stopped', { skip: !IS_ROOT && 'needs root' }, async (t) => {
+    const { dir, reaper } = setUp(t);
+    const bin = writeServer(dir, 'bin');
+    assert.equal((await td(dir, reaper, { PATH: `${bin}:/usr/bin:/bin` }, 'start', '--wait', '0.3', '--', 'srv')).code, 0);
+    const pid = newPid(dir, null);
+    const environFile = path.join(dir, 'srv.environ');
+    fs.chownSync(environFile, 65534, 65534);
+    const result = await td(dir, reaper, CRON_ENV, 'restart', '--wait', '0.3');
+    assert.equal(result.code, 4, result.stderr);
+    assert.equal(result.stderr, `tdaemon: refusing the recorded environment ${environFile}: it is owned by uid 65534, not by 0; remove it, or restart with --update-env\n`);
+    assert.ok(isRunning(pid), 'the daemon was not stopped');
+    const updated = await td(dir, reaper, { PATH: `${bin}:/usr/bin:/bin` }, 'restart', '--update-env', '--wait', '0.3');
+    assert.equal(updated.code, 0, updated.stderr);
+    assert.equal((await td(dir, reaper, CRON_ENV, 'stop')).code, 0);
+  });
+
+  it('another user still reads status of a root daemon: only the environ file is private', { skip: !IS_ROOT && 'needs root to become nobody' }, async (t) => {
+    const { dir, reaper } = setUp(t);
+    fs.chmodSync(dir, 0o755);
+    const bins = binsForNobody(dir);
+    const bin = writeServer(dir, 'bin');
+    assert.equal((await td(dir, reaper, { PATH: `${bin}:/usr/bin:/bin`, API_KEY: 'k' }, 'start', '--wait', '0.3', '--', 'srv')).code, 0);
+    const pid = newPid(dir, null);
+    const status = await run('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, bins.tdaemon, '--pidfile', path.join(dir, 'srv.pid'), 'status'], { env: CRON_ENV });
+    assert.match(status.stdout, new RegExp(`^srv: running \\(pid ${pid}, up `), status.stderr);
+    assert.equal(status.code, 0);
     assert.equal((await td(dir, reaper, CRON_ENV, 'stop')).code, 0);
   });
 });

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { formatEnvironmentText, parseEnvironmentText, type EnvironmentRecord } from '../../src/model/environ-codec';
 import { parsePidfileText } from '../../src/model/pidfile-codec';
 import { formatStateText, parseStateText } from '../../src/model/state-codec';
 import { formatStopRequest, parseStopRequest, readStopRequestText } from '../../src/model/stop-request';
@@ -14,10 +15,10 @@ describe('the state file codec trusts nothing it did not check', () => {
     assert.deepEqual(parseStateText(text), { kind: 'ok', record });
   });
 
-  it('reads the environment, command file and --ready a start records, and a record of an older tdaemon without them', () => {
-    const full = { ...record, environment: { PATH: '/usr/bin', DATABASE_URL: 'x' }, commandPath: '/srv/app', ready: 'tcp:127.0.0.1:80', readyTimeoutMs: 30000 };
+  it('reads the command file and --ready a start records, and a record of an older tdaemon without them', () => {
+    const full = { ...record, commandPath: '/srv/app', ready: 'tcp:127.0.0.1:80', readyTimeoutMs: 30000 };
     assert.deepEqual(parseStateText(formatStateText(full)), { kind: 'ok', record: full });
-    assert.equal(record.environment, undefined, 'the older record has none');
+    assert.equal(record.commandPath, undefined, 'the older record has none');
     assert.deepEqual(parseStateText(text), { kind: 'ok', record });
   });
 
@@ -32,13 +33,29 @@ describe('the state file codec trusts nothing it did not check', () => {
     ['a pid that is not one', JSON.stringify({ ...record, pid: -3 }), "its field 'pid' has a bad value (-3)"],
     ['an empty command', JSON.stringify({ ...record, command: [] }), "its field 'command' has a bad value ([])"],
     ['half watched', JSON.stringify({ ...record, watchdog: {} }), "its field 'respawn' and 'watchdog' disagree"],
-    ['an environment that is not one', JSON.stringify({ ...record, environment: { A: 1 } }), "its field 'environment' has a bad value ({\"A\":1})"],
     ['a command file that is not a string', JSON.stringify({ ...record, commandPath: null }), "its field 'commandPath' has a bad value (null)"],
     ['a bad ready timeout', JSON.stringify({ ...record, ready: 'tcp:1', readyTimeoutMs: -1 }), "its field 'readyTimeoutMs' has a bad value (-1)"],
   ];
   for (const [name, input, reason] of table) {
     it(name, () => assert.deepEqual(parseStateText(input), { kind: 'invalid', reason }));
   }
+});
+
+describe('the environ file codec', () => {
+  const environ: EnvironmentRecord = { format: 1, pid: 42, startTicks: '1000', environment: { PATH: '/usr/bin', DATABASE_URL: 'postgres://u:p@db/x' } };
+  it('reads back what it writes', () => assert.deepEqual(parseEnvironmentText(formatEnvironmentText(environ)), environ));
+  // [case, text]: each is no record at all
+  const table: Array<[string, string]> = [
+    ['empty', ''],
+    ['truncated', formatEnvironmentText(environ).slice(0, 30)],
+    ['an array', '[]'],
+    ['another format', JSON.stringify({ ...environ, format: 2 })],
+    ['no pid', JSON.stringify({ ...environ, pid: undefined })],
+    ['no start time', JSON.stringify({ ...environ, startTicks: 7 })],
+    ['a value that is not a string', JSON.stringify({ ...environ, environment: { A: 1 } })],
+    ['no environment', JSON.stringify({ ...environ, environment: null })],
+  ];
+  for (const [name, input] of table) it(name, () => assert.equal(parseEnvironmentText(input), null));
 });
 
 describe('pidfiles and stop requests', () => {

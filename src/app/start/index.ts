@@ -10,6 +10,7 @@ import type { DaemonRecord } from '../../model/record';
 import { leftoversOf } from '../../os/daemon-family';
 import { familyMembers, isSameProcess, sleep } from '../../os/family';
 import { clearDeadLock, lockWithin } from '../../os/lock';
+import { writeEnvironment } from '../../os/environ-file';
 import { prepareReadyCheck } from '../../os/ready-check';
 import { readState, writeState } from '../../os/state-file';
 import { describeProblem, describeStatus, recoveryHint } from '../../policy/status-text';
@@ -95,7 +96,7 @@ async function launch(options: StartOptions, plan: Plan): Promise<StartOutcome> 
   try {
     started = spawnDaemon(options, plan);
     await started.ready;
-    publish(paths, started.record);
+    publish(paths, started.record, plan.environment);
   } finally {
     closePlan(plan);
     await releaseLock();
@@ -164,19 +165,22 @@ function refuseLeftovers(paths: DaemonPaths): void {
  * live process of the daemon can hold.
  */
 function clearLeftovers(paths: DaemonPaths): void {
-  for (const file of [paths.pidfile, paths.statefile]) unlinkIfPresent(file);
-  for (const file of [paths.pidfile, paths.statefile, paths.stopfile, paths.claimfile]) removeOrphanTemps(file);
+  for (const file of [paths.pidfile, paths.statefile, paths.environfile]) unlinkIfPresent(file);
+  for (const file of [paths.pidfile, paths.statefile, paths.environfile, paths.stopfile, paths.claimfile]) removeOrphanTemps(file);
   clearDeadLock(paths);
 }
 
 /**
- * State first, then the pidfile that points at it: a reader never sees a
- * pidfile without its record. A write that fails publishes nothing: the
- * daemon is killed, and a state file already published goes too.
+ * The environment and the state first, then the pidfile that points at
+ * them: a reader never sees a pidfile without its record. A write that fails
+ * publishes nothing: the daemon is killed, and what was already published
+ * goes too.
  */
-function publish(paths: DaemonPaths, record: DaemonRecord): void {
-  let file = paths.statefile;
+function publish(paths: DaemonPaths, record: DaemonRecord, environment: Record<string, string>): void {
+  let file = paths.environfile;
   try {
+    writeEnvironment(paths, record, environment);
+    file = paths.statefile;
     writeState(paths.statefile, record);
     file = paths.pidfile;
     writeFileAtomic(paths.pidfile, formatPidfileText(record.pid), 0o644);
@@ -187,6 +191,8 @@ function publish(paths: DaemonPaths, record: DaemonRecord): void {
       // already gone
     }
     unlinkIfPresent(paths.statefile);
-    throw new DaemonError('IO', `cannot write ${file === paths.pidfile ? 'pidfile' : 'state file'} ${file}: ${describeErrno(error)}; nothing started`, { cause: error });
+    unlinkIfPresent(paths.environfile);
+    const what = file === paths.pidfile ? 'pidfile' : file === paths.statefile ? 'state file' : 'environment file';
+    throw new DaemonError('IO', `cannot write ${what} ${file}: ${describeErrno(error)}; nothing started`, { cause: error });
   }
 }

@@ -90,7 +90,6 @@ function initialRecord(options: StartOptions, plan: Plan): DaemonRecord {
     stopSignal: options.stopSignal,
     stopTimeoutMs: options.stopTimeoutMs,
     reloadSignal: options.reloadSignal,
-    environment: plan.environment,
     commandPath: plan.commandPath,
     ...(options.ready ? { ready: formatReadySpec(options.ready), readyTimeoutMs: options.readyTimeoutMs } : {}),
   };
