@@ -29,13 +29,15 @@ export function exportDaemonUnit(record: DaemonRecord, prefix: string, facts: Da
   const unit: UnitLine[] = [directive('Description', escapeSpecifiers(`${record.name} (tdaemon ${facts.pidfile})`)), directive('After', 'network.target')];
   if (rules) unit.push(...startLimitLines(rules, 0, [`--max-restarts ${rules.crashLimit} --restart-window ${rules.crashWindowSecs}: more deaths than that in the window and it is given up.`]));
   const service: UnitLine[] = [directive('Type', 'exec')];
+  // systemd's readiness is the service's own (Type=notify); it cannot watch a port, a file or a log line.
+  if (record.ready !== undefined) service.push(lost(`--ready ${record.ready}: systemd cannot wait for it; Type=exec is ready once the command runs`));
   if (facts.executable === null) service.push(lost(`command '${record.command[0]}' is not found any more; ExecStart= names it as recorded`));
   service.push(directive('ExecStart', formatExecLine([facts.executable ?? record.command[0], ...record.command.slice(1)])));
   const cwd = plainValue(record.cwd);
   service.push(cwd === null ? lost('the directory holds a line break') : directive('WorkingDirectory', cwd));
   if (record.user !== null) service.push(directive('User', record.user));
   if (record.group !== null) service.push(directive('Group', record.group));
-  service.push(comment('The --env pairs; the environment tdaemon start ran in is not recorded, and systemd gives its own.'));
+  service.push(comment('The --env pairs; the rest of the environment tdaemon start ran in (its .environ file, which may hold secrets) is not copied, and systemd gives its own.'));
   service.push(...environmentLines(record.env, lost));
   if (record.umask !== null) service.push(directive('UMask', formatUmask(record.umask)));
   service.push(...respawnLines(record.respawn));

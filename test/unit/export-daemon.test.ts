@@ -55,6 +55,12 @@ describe('export systemd of a recorded daemon, field by field', () => {
     });
   });
 
+  it('--ready is said to be lost: systemd has no such check', () => {
+    const { file, warnings } = exportDaemonUnit({ ...PLAIN, ready: 'tcp:127.0.0.1:8080', readyTimeoutMs: 30000 }, 'tdaemon', FACTS);
+    assert.deepEqual(warnings, ['--ready tcp:127.0.0.1:8080: systemd cannot wait for it; Type=exec is ready once the command runs']);
+    assert.match(file.text, /^# Not carried over: --ready tcp:127\.0\.0\.1:8080: /m);
+  });
+
   it('a watched daemon with every start option', () => {
     const record = watched(
       { restart: 'always', noRestartExitCodes: [3, 4], minUptimeMs: 5000, backoffMaxMs: 8000, maxRestarts: 4, restartWindowMs: 30000 },
