@@ -238,3 +238,42 @@ describe('start --ready file: and log:', () => {
     assert.equal((await td(dir, reaper, pidfile, 'stop')).code, 0);
   });
 });
+
+const HAS_NGINX = fs.existsSync('/usr/sbin/nginx');
+const HAS_REDIS = fs.existsSync('/usr/bin/redis-server');
+
+/** A foreground nginx on 127.0.0.1:PORT, everything it writes kept in DIR. */
+function nginxConfig(dir: string, name: string, port: number): string {
+  const file = path.join(dir, `${name}.conf`);
+  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => `  ${kind}_temp_path ${dir};`).join('\n');
+  fs.writeFileSync(file, `daemon off;\npid ${dir}/${name}.nginx.pid;\nerror_log stderr;\nevents {}\nhttp {\n  access_log off;\n${temp}\n  server { listen 127.0.0.1:${port}; }\n}\n`);
+  return file;
+}
+
+describe('start --ready with the real servers of issue 13', () => {
+  it('nginx: a second nginx on the same port fails start with its bind() errors, where --wait 1 called it running', { skip: !HAS_NGINX && 'no nginx' }, async (t) => {
+    const { dir, reaper } = setUp(t);
+    const port = await freePort();
+    const nginx = (name: string): string[] => ['/usr/sbin/nginx', '-e', 'stderr', '-p', dir, '-c', nginxConfig(dir, name, port)];
+    const first = await td(dir, reaper, path.join(dir, 'one.pid'), 'start', '--ready', `tcp:${port}`, '--', ...nginx('one'));
+    assert.equal(first.code, 0, first.stderr);
+    const second = await td(dir, reaper, path.join(dir, 'two.pid'), 'start', '--ready', `tcp:${port}`, '--', ...nginx('two'));
+    assert.equal(second.code, 1, second.stdout);
+    assert.match(second.stderr, /^tdaemon: two exited with status 1 before it was ready \(--ready tcp:127\.0\.0\.1:\d+\); stopped; last lines of [^\n]*\n/);
+    assert.match(second.stderr, /still could not bind\(\)/);
+    assert.ok(second.ms < 15000, `when nginx gave up, not after the 30 s timeout (${second.ms} ms)`);
+    assert.ok(!fs.existsSync(path.join(dir, 'two.pid')));
+    assert.ok(isRunning(readPid(path.join(dir, 'one.pid'))!), 'the first nginx runs on');
+    assert.equal((await td(dir, reaper, path.join(dir, 'one.pid'), 'stop')).code, 0);
+  });
+
+  it("redis-server: ready on its 'Ready to accept connections' line", { skip: !HAS_REDIS && 'no redis-server' }, async (t) => {
+    const { dir, reaper } = setUp(t);
+    const port = await freePort();
+    const pidfile = path.join(dir, 'redis.pid');
+    const result = await td(dir, reaper, pidfile, 'start', '--ready', 'log:Ready to accept connections', '--', '/usr/bin/redis-server', '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir);
+    assert.equal(result.code, 0, result.stderr);
+    assert.ok(await accepts(port), 'redis accepts connections when start returns');
+    assert.equal((await td(dir, reaper, pidfile, 'stop')).code, 0);
+  });
+});
