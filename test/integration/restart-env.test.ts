@@ -25,7 +25,7 @@ function setUp(t: Context): { dir: string; reaper: Reaper } {
 
 /** bin/tdaemon with exactly ENV (node by its path: PATH may not find it). */
 async function td(dir: string, reaper: Reaper, env: NodeJS.ProcessEnv, ...args: string[]): Promise<RunResult> {
-  const result = await run(process.execPath, [TDAEMON, '--pidfile', path.join(dir, 'srv.pid'), ...args], { cwd: dir, env });
+  const result = await run(process.execPath, [TDAEMON, '--pidfile', path.join(dir, 'srv.pid'), ...args], { cwd: dir, env, timeoutMs: 60000 });
   reaper.trackPidfile(path.join(dir, 'srv.pid'));
   return result;
 }

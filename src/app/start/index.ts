@@ -171,17 +171,17 @@ function clearLeftovers(paths: DaemonPaths): void {
 }
 
 /**
- * The environment and the state first, then the pidfile that points at
+ * The state and the environment first, then the pidfile that points at
  * them: a reader never sees a pidfile without its record. A write that fails
  * publishes nothing: the daemon is killed, and what was already published
  * goes too.
  */
 function publish(paths: DaemonPaths, record: DaemonRecord, environment: Record<string, string>): void {
-  let file = paths.environfile;
+  let file = paths.statefile;
   try {
-    writeEnvironment(paths, record, environment);
-    file = paths.statefile;
     writeState(paths.statefile, record);
+    file = paths.environfile;
+    writeEnvironment(paths, record, environment);
     file = paths.pidfile;
     writeFileAtomic(paths.pidfile, formatPidfileText(record.pid), 0o644);
   } catch (error) {
