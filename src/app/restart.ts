@@ -3,8 +3,10 @@ import { DaemonError } from '../model/errors';
 import type { DaemonRecord } from '../model/record';
 import { readState } from '../os/state-file';
 import { claimRecord } from './claim';
+import { requireTrustedFiles } from './trust';
 import { startClaimed, type StartOptions, type StartOutcome } from './start';
-import { stopClaimed, type StopOutcome } from './stop';
+import { probe } from './probe';
+import { refusal, stopClaimed, type StopOutcome } from './stop';
 
 /** Start options given on the restart command line; undefined means "as recorded". */
 export type StartOverrides = Partial<Omit<StartOptions, 'paths' | 'command'>>;
@@ -28,6 +30,10 @@ export async function restartDaemon(
   overrides: StartOverrides,
   defaults: Omit<StartOptions, 'paths' | 'command'>,
 ): Promise<RestartOutcome> {
+  requireTrustedFiles(paths);
+  // A refusal (not ours, or not this user's to signal) needs no claim: said at once.
+  const refused = refusal(paths, probe(paths, false));
+  if (refused !== null) return { stop: refused, start: null };
   const claim = await claimRecord(paths);
   try {
     return await restartClaimed(paths, command, overrides, defaults);
@@ -48,7 +54,7 @@ async function restartClaimed(
     throw new DaemonError('USAGE', `nothing is recorded for ${paths.name}; give the command: tdaemon restart -- COMMAND [ARG]...`);
   }
   const stop = await stopClaimed(paths, { stopSignal: overrides.stopSignal, stopTimeoutMs: overrides.stopTimeoutMs });
-  if (stop.kind === 'unknown' || stop.kind === 'survivors') return { stop, start: null };
+  if (stop.kind === 'unknown' || stop.kind === 'survivors' || stop.kind === 'foreign' || stop.kind === 'not-permitted') return { stop, start: null };
   const recorded = record ? fromRecord(record) : {};
   const options: StartOptions = {
     ...defaults,

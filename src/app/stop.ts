@@ -1,15 +1,17 @@
 import { removeOrphanTemps } from '../common/atomic-file';
+import { procStatusField } from '../common/proc';
 import { describeErrno } from '../common/errors';
 import type { DaemonPaths } from '../model/daemon-paths';
 import { isWatched, type DaemonRecord, type WatchedRecord } from '../model/record';
 import { familyOfRecord, leftoversOf, untrackedOf } from '../os/daemon-family';
-import { familyMembers, isSameProcess, sleep, stopFamily, trySignal } from '../os/family';
+import { familyMembers, isSameProcess, sleep, stopFamily, trySignal, unsignallable, type Family } from '../os/family';
 import { forgetRecord } from '../os/state-file';
 import { removeStopRequest, writeStopRequest } from '../os/stop-request-file';
 import { DEFAULTS } from '../policy/defaults';
 import type { StatusVerdict } from '../policy/status-verdict';
 import { claimRecord } from './claim';
 import { probe } from './probe';
+import { requireTrustedFiles } from './trust';
 
 export interface StopOptions {
   stopSignal?: NodeJS.Signals;
@@ -27,6 +29,10 @@ export type StopOutcome =
   | { kind: 'stopped'; pid: number | null; watchdog: number | null; watchdogWasLost: boolean; problems: string[] }
   /** Nothing was recorded, but processes carried its tag (a start was killed before it recorded them): they were stopped. */
   | { kind: 'stopped-untracked'; pids: number[]; problems: string[] }
+  /** The pidfile names a live process that tdaemon did not start: nothing was signalled, the pidfile stays. */
+  | { kind: 'foreign'; verdict: StatusVerdict }
+  /** This user may not signal PID (owned by OWNER, a uid): nothing was signalled. */
+  | { kind: 'not-permitted'; pid: number; owner: number | null }
   /** Processes of it survived SIGKILL. */
   | { kind: 'survivors'; pids: number[] };
 
@@ -40,6 +46,7 @@ export type StopOutcome =
  * throughout (claim.ts), so no start or stop interleaves with this one.
  */
 export async function stopDaemon(paths: DaemonPaths, options: StopOptions): Promise<StopOutcome> {
+  requireTrustedFiles(paths);
   const claim = await claimRecord(paths, { unwritableIsFree: true });
   try {
     return await stopClaimed(paths, options);
@@ -50,9 +57,47 @@ export async function stopDaemon(paths: DaemonPaths, options: StopOptions): Prom
 
 /** stop, by a caller that holds the record's claim (stop itself, restart). */
 export async function stopClaimed(paths: DaemonPaths, options: StopOptions): Promise<StopOutcome> {
-  const outcome = await stopByVerdict(paths, options, probe(paths));
+  const verdict = probe(paths);
+  const outcome = refusal(paths, verdict) ?? (await stopByVerdict(paths, options, verdict));
   for (const file of [paths.pidfile, paths.statefile, paths.stopfile]) removeOrphanTemps(file);
   return outcome;
+}
+
+/**
+ * Why this stop must not act at all: the pidfile is not tdaemon's, or a
+ * process it would signal is another user's (a user's stop of root's daemon:
+ * kill(2) would fail with EPERM, and waiting out the stop timeout for
+ * processes that were never signalled helps no one). Asked before the first
+ * signal; restart asks it before it takes the record's claim too.
+ */
+export function refusal(paths: DaemonPaths, verdict: StatusVerdict): StopOutcome | null {
+  if (verdict.kind === 'foreign') return { kind: 'foreign', verdict };
+  const record = verdict.record;
+  let family: Family | null = null;
+  switch (verdict.kind) {
+    case 'untracked':
+    case 'changing':
+      family = untrackedOf(paths);
+      break;
+    case 'gave-up':
+    case 'dead':
+      family = record ? leftoversOf(paths, record) : null;
+      break;
+    case 'watchdog-lost':
+    case 'starting':
+    case 'restarting':
+    case 'running':
+      family = familyOfRecord(paths, record!);
+      if (isWatched(record!) && verdict.kind !== 'watchdog-lost') family = { ...family, process: { pid: record.pid, startTicks: record.startTicks } };
+      break;
+    case 'not-running':
+    case 'unknown':
+      break;
+  }
+  const denied = family === null ? [] : unsignallable(familyMembers(family).map((p) => p.pid));
+  if (denied.length === 0) return null;
+  const named = verdict.pidfilePid !== null && denied.includes(verdict.pidfilePid) ? verdict.pidfilePid : denied[0];
+  return { kind: 'not-permitted', pid: named, owner: ownerOf(named) };
 }
 
 async function stopByVerdict(paths: DaemonPaths, options: StopOptions, verdict: StatusVerdict): Promise<StopOutcome> {
@@ -63,6 +108,8 @@ async function stopByVerdict(paths: DaemonPaths, options: StopOptions, verdict: 
       return { kind: 'not-running' };
     case 'unknown':
       return { kind: 'unknown', verdict };
+    case 'foreign':
+      return { kind: 'foreign', verdict };
     case 'untracked':
     case 'changing': {
       const family = untrackedOf(paths);
@@ -143,4 +190,10 @@ function signalOf(options: StopOptions, record: DaemonRecord): NodeJS.Signals {
 
 function timeoutOf(options: StopOptions, record: DaemonRecord): number {
   return options.stopTimeoutMs ?? record.stopTimeoutMs;
+}
+
+/** The real uid that owns PID, from /proc; null when it cannot be read. */
+function ownerOf(pid: number): number | null {
+  const uid = /^(\d+)/.exec(procStatusField(pid, 'Uid') ?? '');
+  return uid ? Number(uid[1]) : null;
 }
