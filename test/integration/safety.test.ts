@@ -4,10 +4,10 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { binsForNobody, TDAEMON } from '../helpers/paths';
+import { binsForNobody, TDAEMON, TNOHUP } from '../helpers/paths';
 import { isDead, isRunning, readPid, Reaper, startTicks, waitFor } from '../helpers/processes';
 import { plainRecord } from '../helpers/records';
-import { run, type RunResult } from '../helpers/run';
+import { run, runInPty, sh, type RunResult } from '../helpers/run';
 import { IS_ROOT, makeTempDir } from '../helpers/tmp';
 
 type Context = Parameters<typeof makeTempDir>[0];
@@ -217,5 +217,56 @@ describe('point 4: a pidfile tdaemon did not write is left alone', { concurrency
     assert.notEqual(pid, other.pid);
     assert.ok(isRunning(other.pid), 'the process that holds the old pid was not signalled');
     assert.equal((await td(dir, '--pidfile', pidfile, 'stop')).code, 0);
+  });
+});
+
+describe('point 4: tnohup -p writes the record tdaemon trusts', { concurrency: true }, () => {
+  it("status, logs and stop work on tnohup's pidfile (output in nohup.out, from a terminal)", async (t) => {
+    const { dir, reaper } = setUp(t);
+    const mark = marker();
+    const shown = await runInPty(
+      `${sh(TNOHUP)} -p app.pid sh -c 'echo hello; exec sleep ${mark}' & echo "tnohup=$!"; until [ -s app.pid ]; do sleep 0.02; done`,
+      { cwd: dir },
+    );
+    const tnohup = Number(/tnohup=(\d+)/.exec(shown.stdout)?.[1]);
+    reaper.track(tnohup);
+    const pid = reaper.trackPidfile(path.join(dir, 'app.pid'))!;
+    assert.ok(pid > 0 && pid !== tnohup, 'the pidfile names the command');
+    const record = JSON.parse(fs.readFileSync(path.join(dir, 'app.state'), 'utf8')) as { log: string; startTicks: string; command: string[] };
+    assert.equal(record.log, path.join(dir, 'nohup.out'));
+    assert.equal(record.startTicks, startTicks(pid));
+    assert.deepEqual(record.command, ['sh', '-c', `echo hello; exec sleep ${mark}`]);
+
+    const status = await td(dir, '--pidfile', 'app.pid', 'status');
+    assert.equal(status.code, 0);
+    assert.match(status.stdout, new RegExp(`^app: running \\(pid ${pid}, up \\d+s\\) sh -c 'echo hello; exec sleep ${mark}'\n$`));
+    await waitFor(() => fs.readFileSync(path.join(dir, 'nohup.out'), 'utf8').includes('hello'), 'the output');
+    const logs = await td(dir, '--pidfile', 'app.pid', 'logs');
+    assert.equal(logs.code, 0, logs.stderr);
+    assert.equal(logs.stdout, 'hello\n');
+    const stop = await td(dir, '--pidfile', 'app.pid', 'stop');
+    assert.equal(stop.code, 0, stop.stderr);
+    assert.equal(stop.stdout, `tdaemon: app stopped (pid ${pid})\n`);
+    await waitFor(() => isDead(pid) && isDead(tnohup), 'the command and its tnohup to end');
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['nohup.out'], 'pidfile and record are gone');
+  });
+
+  it('with -o FILE the record names FILE; a command that ends takes its record with it', async (t) => {
+    const { dir, reaper } = setUp(t);
+    const gate = path.join(dir, 'gate');
+    const done = run(TNOHUP, ['-p', 'app.pid', '-o', 'out.log', 'sh', '-c', `echo started; until [ -e ${sh(gate)} ]; do sleep 0.02; done`], {
+      cwd: dir,
+      onSpawn: (pid) => reaper.track(pid),
+    });
+    const pid = await waitFor(() => readPid(path.join(dir, 'app.pid')), 'the pidfile');
+    reaper.track(pid);
+    const json = JSON.parse((await td(dir, '--pidfile', 'app.pid', 'status', '--json')).stdout) as { status: string; log: string };
+    assert.equal(json.status, 'running');
+    assert.equal(json.log, path.join(dir, 'out.log'));
+    await waitFor(async () => (await td(dir, '--pidfile', 'app.pid', 'logs')).stdout === 'started\n', 'logs to show the output');
+    fs.writeFileSync(gate, '');
+    assert.equal((await done).code, 0);
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['gate', 'out.log']);
+    assert.equal((await td(dir, '--pidfile', 'app.pid', 'status')).code, 3);
   });
 });
