@@ -4,7 +4,7 @@ import { describeErrno } from '../common/errors';
 import type { DaemonPaths } from '../model/daemon-paths';
 import { isWatched, type DaemonRecord, type WatchedRecord } from '../model/record';
 import { familyOfRecord, leftoversOf, untrackedOf } from '../os/daemon-family';
-import { familyMembers, isSameProcess, sleep, stopFamily, trySignal, unsignallable, type Family } from '../os/family';
+import { familyMembers, isSameProcess, sleep, stopFamily, trySignal, unsignallable } from '../os/family';
 import { forgetRecord } from '../os/state-file';
 import { removeStopRequest, writeStopRequest } from '../os/stop-request-file';
 import { DEFAULTS } from '../policy/defaults';
@@ -72,29 +72,32 @@ export async function stopClaimed(paths: DaemonPaths, options: StopOptions): Pro
  */
 export function refusal(paths: DaemonPaths, verdict: StatusVerdict): StopOutcome | null {
   if (verdict.kind === 'foreign') return { kind: 'foreign', verdict };
+  if (process.getuid?.() === 0) return null; // root may signal any process
   const record = verdict.record;
-  let family: Family | null = null;
+  let pids: number[] = [];
   switch (verdict.kind) {
     case 'untracked':
     case 'changing':
-      family = untrackedOf(paths);
+      pids = familyMembers(untrackedOf(paths)).map((p) => p.pid);
       break;
     case 'gave-up':
     case 'dead':
-      family = record ? leftoversOf(paths, record) : null;
+      pids = record ? familyMembers(leftoversOf(paths, record)).map((p) => p.pid) : [];
       break;
     case 'watchdog-lost':
     case 'starting':
     case 'restarting':
     case 'running':
-      family = familyOfRecord(paths, record!);
-      if (isWatched(record!) && verdict.kind !== 'watchdog-lost') family = { ...family, process: { pid: record.pid, startTicks: record.startTicks } };
+      // The processes the record names; a scan of the whole family would
+      // cost every stop a look at every process for nothing.
+      pids = verdict.kind === 'watchdog-lost' ? [] : [record!.pid];
+      if (ownChild(record!) !== null) pids.push(ownChild(record!)!);
       break;
     case 'not-running':
     case 'unknown':
       break;
   }
-  const denied = family === null ? [] : unsignallable(familyMembers(family).map((p) => p.pid));
+  const denied = unsignallable(pids);
   if (denied.length === 0) return null;
   const named = verdict.pidfilePid !== null && denied.includes(verdict.pidfilePid) ? verdict.pidfilePid : denied[0];
   return { kind: 'not-permitted', pid: named, owner: ownerOf(named) };
@@ -190,6 +193,12 @@ function signalOf(options: StopOptions, record: DaemonRecord): NodeJS.Signals {
 
 function timeoutOf(options: StopOptions, record: DaemonRecord): number {
   return options.stopTimeoutMs ?? record.stopTimeoutMs;
+}
+
+/** A watched daemon's child, while it is the recorded process (a pid reused since is not its). */
+function ownChild(record: DaemonRecord): number | null {
+  const watch = record.watchdog;
+  return watch?.childPid && watch.childStartTicks && isSameProcess(watch.childPid, watch.childStartTicks) ? watch.childPid : null;
 }
 
 /** The real uid that owns PID, from /proc; null when it cannot be read. */
