@@ -17,6 +17,7 @@ import { exportPrograms } from '../policy/systemd-export';
 import { exportSupervisorUnit } from '../policy/systemd-supervisor';
 import { escapeUnitName, type ExportFile } from '../policy/systemd-syntax';
 import { nodeConfigDeps } from './config-deps';
+import { requireTrustedFiles } from './trust';
 
 export interface ExportOutcome {
   files: ExportFile[];
@@ -77,6 +78,7 @@ function readConfig(configFile: string): { config: SupervisorConfig; configWarni
 }
 
 function readRecord(paths: DaemonPaths): DaemonRecord {
+  requireTrustedFiles(paths);
   const reading = readState(paths.statefile);
   if (reading.kind === 'ok') return reading.record;
   if (reading.kind === 'absent') throw new DaemonError('NOT_RUNNING', `${paths.name}: no record at ${paths.statefile}: export works on a daemon that tdaemon started and that has not been stopped`);

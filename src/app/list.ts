@@ -2,6 +2,7 @@ import fs = require('node:fs');
 import path = require('node:path');
 import { procStatusField } from '../common/proc';
 import { pathsFor } from '../model/daemon-paths';
+import { DaemonError } from '../model/errors';
 import { runtimeDirectory } from '../os/paths';
 import { statusDaemon } from './status';
 
@@ -28,7 +29,15 @@ export function listNamedDaemons(env: NodeJS.ProcessEnv = process.env): ListRow[
     return [];
   }
   return names.map((file) => {
-    const { verdict, paths } = statusDaemon(pathsFor(path.join(dir, file), file.slice(0, -4)));
+    const paths = pathsFor(path.join(dir, file), file.slice(0, -4));
+    let verdict;
+    try {
+      ({ verdict } = statusDaemon(paths));
+    } catch (error) {
+      if (!(error instanceof DaemonError)) throw error;
+      // A file root must not trust (trust.ts): listed, never acted on.
+      return { name: paths.name, state: 'untrusted', pid: null, uptimeSeconds: null, restarts: null, rssKb: null, command: null, source: paths.pidfile };
+    }
     const record = verdict.record;
     return {
       name: paths.name,

@@ -4,12 +4,14 @@ import { DaemonError } from '../model/errors';
 import { followFile } from '../os/follow-file';
 import { lastLines } from '../os/log-tail';
 import { readState } from '../os/state-file';
+import { requireTrustedFiles } from './trust';
 
 /** Where output goes: returns false when the reader is gone (EPIPE), which ends a follow. */
 export type Sink = (bytes: Buffer) => boolean;
 
 /** Sends the last LINES lines of the daemon's log to WRITE, then follows it if asked. */
 export async function showLogs(paths: DaemonPaths, lines: number, follow: boolean, write: Sink): Promise<void> {
+  requireTrustedFiles(paths); // as root, a forged record could name any file as its log
   const state = readState(paths.statefile);
   const log = state.kind === 'ok' ? state.record.log : paths.defaultLog;
   if (!fs.existsSync(log)) throw new DaemonError('FAILED', `${paths.name}: no log at ${log}`);

@@ -5,15 +5,18 @@ import { familyMembers, isSameProcess } from '../os/family';
 import { readPidfile } from '../os/pidfile';
 import { readState } from '../os/state-file';
 import { claimHolder } from './claim';
+import { requireTrustedFiles } from './trust';
 import { evaluateStatus, type StatusVerdict } from '../policy/status-verdict';
 
 /**
  * Looks at the pidfile, the state file and /proc, and says what runs. With
  * no pidfile, every process's environment is read for the daemon's tag
  * (untracked processes), unless FIND_UNTRACKED is false: a poll that only
- * asks whether a daemon is up spares itself that scan.
+ * asks whether a daemon is up spares itself that scan. Run as root, files
+ * another user could have forged are refused first (trust.ts).
  */
 export function probe(paths: DaemonPaths, findUntracked = true): StatusVerdict {
+  requireTrustedFiles(paths);
   const pidfile = readPidfile(paths.pidfile);
   const state = pidfile.kind === 'absent' ? ({ kind: 'absent' } as const) : readState(paths.statefile);
   const record = state.kind === 'ok' ? state.record : null;

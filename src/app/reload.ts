@@ -10,12 +10,15 @@ export type ReloadOutcome =
   | { kind: 'unknown'; verdict: StatusVerdict }
   | { kind: 'not-running'; verdict: StatusVerdict }
   | { kind: 'refused'; pid: number; problem: string }
-  | { kind: 'not-permitted'; pid: number };
+  | { kind: 'not-permitted'; pid: number }
+  /** The pidfile names a live process tdaemon did not start: nothing sent. */
+  | { kind: 'foreign'; verdict: StatusVerdict };
 
 /** Sends the reload signal to the process that runs the command (under a watchdog, its child). */
 export function reloadDaemon(paths: DaemonPaths, signal: NodeJS.Signals | undefined): ReloadOutcome {
   const verdict = probe(paths);
   // Untracked processes are no daemon a reload may pick one of: say what is there.
+  if (verdict.kind === 'foreign') return { kind: 'foreign', verdict };
   if (verdict.kind === 'unknown' || verdict.kind === 'untracked' || verdict.kind === 'changing') return { kind: 'unknown', verdict };
   if (verdict.pid === null || (verdict.kind !== 'running' && verdict.kind !== 'watchdog-lost')) return { kind: 'not-running', verdict };
   const chosen = signal ?? (verdict.record?.reloadSignal as NodeJS.Signals | undefined) ?? 'SIGHUP';

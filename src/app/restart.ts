@@ -5,8 +5,10 @@ import type { DaemonRecord } from '../model/record';
 import { readEnvironment } from '../os/environ-file';
 import { readState } from '../os/state-file';
 import { claimRecord } from './claim';
+import { requireTrustedFiles } from './trust';
 import { startClaimed, type StartOptions, type StartOutcome } from './start';
-import { stopClaimed, type StopOutcome } from './stop';
+import { probe } from './probe';
+import { refusal, stopClaimed, type StopOutcome } from './stop';
 
 /** Start options given on the restart command line; undefined means "as recorded". */
 export type StartOverrides = Partial<Omit<StartOptions, 'paths' | 'command'>>;
@@ -39,6 +41,10 @@ export async function restartDaemon(
   defaults: Omit<StartOptions, 'paths' | 'command'>,
   how: RestartHow = { updateEnv: false },
 ): Promise<RestartOutcome> {
+  requireTrustedFiles(paths);
+  // A refusal (not ours, or not this user's to signal) needs no claim: said at once.
+  const refused = refusal(paths, probe(paths, false));
+  if (refused !== null) return { stop: refused, start: null };
   const claim = await claimRecord(paths);
   try {
     return await restartClaimed(paths, command, overrides, defaults, how);
@@ -62,7 +68,7 @@ async function restartClaimed(
   // Read before the stop, which removes it; a file someone else could have written stops the restart here.
   const environment = record !== null && !how.updateEnv ? readEnvironment(paths, record) : null;
   const stop = await stopClaimed(paths, { stopSignal: overrides.stopSignal, stopTimeoutMs: overrides.stopTimeoutMs });
-  if (stop.kind === 'unknown' || stop.kind === 'survivors') return { stop, start: null };
+  if (stop.kind === 'unknown' || stop.kind === 'survivors' || stop.kind === 'foreign' || stop.kind === 'not-permitted') return { stop, start: null };
   const recorded = record ? fromRecord(record, environment, how.updateEnv, !command?.length) : {};
   const options: StartOptions = {
     ...defaults,

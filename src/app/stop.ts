@@ -1,15 +1,17 @@
 import { removeOrphanTemps } from '../common/atomic-file';
+import { procStatusField } from '../common/proc';
 import { describeErrno } from '../common/errors';
 import type { DaemonPaths } from '../model/daemon-paths';
 import { isWatched, type DaemonRecord, type WatchedRecord } from '../model/record';
 import { familyOfRecord, leftoversOf, untrackedOf } from '../os/daemon-family';
-import { familyMembers, isSameProcess, sleep, stopFamily, trySignal } from '../os/family';
+import { familyMembers, isSameProcess, sleep, stopFamily, trySignal, unsignallable } from '../os/family';
 import { forgetRecord } from '../os/state-file';
 import { removeStopRequest, writeStopRequest } from '../os/stop-request-file';
 import { DEFAULTS } from '../policy/defaults';
 import type { StatusVerdict } from '../policy/status-verdict';
 import { claimRecord } from './claim';
 import { probe } from './probe';
+import { requireTrustedFiles } from './trust';
 
 export interface StopOptions {
   stopSignal?: NodeJS.Signals;
@@ -27,6 +29,10 @@ export type StopOutcome =
   | { kind: 'stopped'; pid: number | null; watchdog: number | null; watchdogWasLost: boolean; problems: string[] }
   /** Nothing was recorded, but processes carried its tag (a start was killed before it recorded them): they were stopped. */
   | { kind: 'stopped-untracked'; pids: number[]; problems: string[] }
+  /** The pidfile names a live process that tdaemon did not start: nothing was signalled, the pidfile stays. */
+  | { kind: 'foreign'; verdict: StatusVerdict }
+  /** This user may not signal PID (owned by OWNER, a uid): nothing was signalled. */
+  | { kind: 'not-permitted'; pid: number; owner: number | null }
   /** Processes of it survived SIGKILL. */
   | { kind: 'survivors'; pids: number[] };
 
@@ -40,6 +46,7 @@ export type StopOutcome =
  * throughout (claim.ts), so no start or stop interleaves with this one.
  */
 export async function stopDaemon(paths: DaemonPaths, options: StopOptions): Promise<StopOutcome> {
+  requireTrustedFiles(paths);
   const claim = await claimRecord(paths, { unwritableIsFree: true });
   try {
     return await stopClaimed(paths, options);
@@ -50,9 +57,50 @@ export async function stopDaemon(paths: DaemonPaths, options: StopOptions): Prom
 
 /** stop, by a caller that holds the record's claim (stop itself, restart). */
 export async function stopClaimed(paths: DaemonPaths, options: StopOptions): Promise<StopOutcome> {
-  const outcome = await stopByVerdict(paths, options, probe(paths));
+  const verdict = probe(paths);
+  const outcome = refusal(paths, verdict) ?? (await stopByVerdict(paths, options, verdict));
   for (const file of [paths.pidfile, paths.statefile, paths.environfile, paths.stopfile]) removeOrphanTemps(file);
   return outcome;
+}
+
+/**
+ * Why this stop must not act at all: the pidfile is not tdaemon's, or a
+ * process it would signal is another user's (a user's stop of root's daemon:
+ * kill(2) would fail with EPERM, and waiting out the stop timeout for
+ * processes that were never signalled helps no one). Asked before the first
+ * signal; restart asks it before it takes the record's claim too.
+ */
+export function refusal(paths: DaemonPaths, verdict: StatusVerdict): StopOutcome | null {
+  if (verdict.kind === 'foreign') return { kind: 'foreign', verdict };
+  if (process.getuid?.() === 0) return null; // root may signal any process
+  const record = verdict.record;
+  let pids: number[] = [];
+  switch (verdict.kind) {
+    case 'untracked':
+    case 'changing':
+      pids = familyMembers(untrackedOf(paths)).map((p) => p.pid);
+      break;
+    case 'gave-up':
+    case 'dead':
+      pids = record ? familyMembers(leftoversOf(paths, record)).map((p) => p.pid) : [];
+      break;
+    case 'watchdog-lost':
+    case 'starting':
+    case 'restarting':
+    case 'running':
+      // The processes the record names; a scan of the whole family would
+      // cost every stop a look at every process for nothing.
+      pids = verdict.kind === 'watchdog-lost' ? [] : [record!.pid];
+      if (ownChild(record!) !== null) pids.push(ownChild(record!)!);
+      break;
+    case 'not-running':
+    case 'unknown':
+      break;
+  }
+  const denied = unsignallable(pids);
+  if (denied.length === 0) return null;
+  const named = verdict.pidfilePid !== null && denied.includes(verdict.pidfilePid) ? verdict.pidfilePid : denied[0];
+  return { kind: 'not-permitted', pid: named, owner: ownerOf(named) };
 }
 
 async function stopByVerdict(paths: DaemonPaths, options: StopOptions, verdict: StatusVerdict): Promise<StopOutcome> {
@@ -63,6 +111,8 @@ async function stopByVerdict(paths: DaemonPaths, options: StopOptions, verdict: 
       return { kind: 'not-running' };
     case 'unknown':
       return { kind: 'unknown', verdict };
+    case 'foreign':
+      return { kind: 'foreign', verdict };
     case 'untracked':
     case 'changing': {
       const family = untrackedOf(paths);
@@ -143,4 +193,16 @@ function signalOf(options: StopOptions, record: DaemonRecord): NodeJS.Signals {
 
 function timeoutOf(options: StopOptions, record: DaemonRecord): number {
   return options.stopTimeoutMs ?? record.stopTimeoutMs;
+}
+
+/** A watched daemon's child, while it is the recorded process (a pid reused since is not its). */
+function ownChild(record: DaemonRecord): number | null {
+  const watch = record.watchdog;
+  return watch?.childPid && watch.childStartTicks && isSameProcess(watch.childPid, watch.childStartTicks) ? watch.childPid : null;
+}
+
+/** The real uid that owns PID, from /proc; null when it cannot be read. */
+function ownerOf(pid: number): number | null {
+  const uid = /^(\d+)/.exec(procStatusField(pid, 'Uid') ?? '');
+  return uid ? Number(uid[1]) : null;
 }

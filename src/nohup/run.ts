@@ -1,9 +1,13 @@
 import { spawn } from 'node:child_process';
 import fs = require('node:fs');
+import path = require('node:path');
 import type * as SignalExit from 'signal-exit';
 import { beginAtomicWrite, removeIfHolds, type PendingFile } from '../common/atomic-file';
 import { lookupCommand } from '../common/command-path';
 import { describeErrno } from '../common/errors';
+import { readProcStat } from '../common/proc';
+import { pidfileBase } from '../model/daemon-paths';
+import { formatStateText } from '../model/state-codec';
 import { hupIgnoringArgvRaw, SHELL } from '../common/hup-shim';
 import { rawTailArguments } from '../common/raw-args';
 import { quoteName } from '../common/quote';
@@ -13,6 +17,7 @@ import { checkInterpreter } from './interpreter';
 import { closingInShim, stdioFor } from './descriptors';
 import { openOutput } from './output';
 import { noticesFor, planDescriptors, planNohup } from './plan';
+import { nohupRecord } from './record';
 import { describeCode, writeText } from './write';
 
 export interface NohupOptions {
@@ -66,6 +71,8 @@ export function runNohup(options: NohupOptions): void {
   if (noticeFailed) exitWith(internalFailure);
 
   let pending: PendingFile | null = null;
+  let pendingState: PendingFile | null = null;
+  const statefile = options.pidfile === undefined ? null : `${pidfileBase(options.pidfile)}.state`;
   if (options.pidfile !== undefined) {
     try {
       refuseDirectory(options.pidfile);
@@ -73,11 +80,21 @@ export function runNohup(options: NohupOptions): void {
     } catch (error) {
       failWith(`cannot write pidfile ${quoteName(options.pidfile)}: ${describeErrno(error)}`, internalFailure);
     }
+    try {
+      pendingState = beginAtomicWrite(statefile!, 0o644);
+    } catch (error) {
+      pending?.abandon();
+      failWith(`cannot write state file ${quoteName(statefile!)}: ${describeErrno(error)}`, internalFailure);
+    }
   }
-  // Loaded only with -p: without a pidfile there is nothing to clean up.
-  const removeTempOnExit = pending ? (require('signal-exit') as typeof SignalExit).onExit(() => pending?.abandon()) : () => {};
-  const failedToRun = (code: string): never => {
+  const abandonFiles = () => {
     pending?.abandon();
+    pendingState?.abandon();
+  };
+  // Loaded only with -p: without a pidfile there is nothing to clean up.
+  const removeTempOnExit = pending ? (require('signal-exit') as typeof SignalExit).onExit(abandonFiles) : () => {};
+  const failedToRun = (code: string): never => {
+    abandonFiles();
     return failWith(`failed to run command ${quoteName(options.command)}: ${describeCode(code)}`, code === 'ENOENT' ? 127 : 126);
   };
 
@@ -115,8 +132,12 @@ export function runNohup(options: NohupOptions): void {
 
   pid = child!.pid;
   let pidfileContent: string | null = null;
+  let stateContent: string | null = null;
   child!.once('spawn', () => {
     if (pending && pid !== undefined) {
+      // The record first, then the pidfile that points at it, as tdaemon
+      // publishes: a reader never sees the pidfile without it.
+      stateContent = commitRecord(pendingState!, pid, options, output?.name ?? null, say);
       pidfileContent = `${pid}\n`;
       try {
         pending.commit(pidfileContent);
@@ -131,10 +152,56 @@ export function runNohup(options: NohupOptions): void {
 
   child!.once('exit', (code, signal) => {
     if (options.pidfile !== undefined && pidfileContent !== null) removeIfHolds(options.pidfile, pidfileContent);
+    if (statefile !== null && stateContent !== null) removeIfHolds(statefile, stateContent);
     removeTempOnExit();
     if (signal) dieOf(signal);
     exitWith(code ?? 0);
   });
+}
+
+/**
+ * Publishes tdaemon's record of the command (nohup/record.ts) and returns
+ * its text, or null, having said why, when it cannot be written: the
+ * command runs on, and tdaemon then takes the pidfile for another's.
+ */
+function commitRecord(
+  pending: PendingFile,
+  pid: number,
+  options: NohupOptions,
+  output: string | null,
+  say: (line: string) => unknown,
+): string | null {
+  const startTicks = readProcStat(pid)?.startTicks;
+  if (startTicks === undefined) {
+    pending.abandon(); // already gone: its exit is on the way
+    return null;
+  }
+  const record = nohupRecord({
+    name: path.basename(pidfileBase(options.pidfile!)),
+    pid,
+    startTicks,
+    startedAt: new Date().toISOString(),
+    command: [options.command, ...options.args],
+    cwd: process.cwd(),
+    log: output === null ? outputTarget() : path.resolve(output),
+  });
+  const text = formatStateText(record);
+  try {
+    pending.commit(text);
+    return text;
+  } catch (error) {
+    say(`cannot write state file ${quoteName(pending.target)}: ${describeErrno(error)}`);
+    return null;
+  }
+}
+
+/** Where tnohup's stdout, and so the command's, goes: a file's path, or what /proc says (pipe:[N], /dev/null). */
+function outputTarget(): string {
+  try {
+    return fs.readlinkSync('/proc/self/fd/1');
+  } catch {
+    return '/dev/null';
+  }
 }
 
 /** rename(2) cannot replace a directory: find out before the command starts. */

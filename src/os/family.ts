@@ -124,6 +124,18 @@ export function trySignal(target: number, signal: NodeJS.Signals | 0): boolean {
   }
 }
 
+/** Those of PIDS that this process may not signal (kill(2) with signal 0 fails with EPERM). */
+export function unsignallable(pids: readonly number[]): number[] {
+  return pids.filter((pid) => {
+    try {
+      process.kill(pid, 0);
+      return false;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'EPERM';
+    }
+  });
+}
+
 /** The process PID is alive and is the one that started at START_TICKS. */
 export function isSameProcess(pid: number, startTicks: string): boolean {
   const stat = readProcStat(pid);

@@ -33,11 +33,12 @@ export function describeStatus(verdict: StatusVerdict, pidfilePath: string): str
         `running (pid ${verdict.pid}${uptime(verdict.uptimeSeconds)}), ` +
         `watchdog lost (pid ${verdict.pidfilePid} is gone)${command}`
       );
+    case 'foreign':
+      return `running (pid ${verdict.pid}), not started by tdaemon: no record of it beside ${pidfilePath}`;
     case 'dead': {
       const why = {
         gone: 'which is gone',
         reused: 'which is now another process',
-        'not-ours': 'which tdaemon did not start',
       }[verdict.deadCause ?? 'gone'];
       const left = verdict.leftovers.length > 0
         ? `; ${verdict.leftovers.length} of its processes still running (${verdict.leftovers.join(' ')})`
@@ -45,6 +46,11 @@ export function describeStatus(verdict: StatusVerdict, pidfilePath: string): str
       return `dead (pidfile ${pidfilePath} names pid ${verdict.pidfilePid}, ${why}${left})`;
     }
   }
+}
+
+/** Why a verb leaves alone a pidfile tdaemon did not write (kind 'foreign'): one line, without the name; WONT says what it does not do. */
+export function foreignRefusal(verdict: StatusVerdict, pidfilePath: string, wont: string): string {
+  return `pid ${verdict.pidfilePid} of ${pidfilePath} was not started by tdaemon (no record of it beside the pidfile); ${wont}, and the pidfile stays`;
 }
 
 /** "pidfile F: reason" or "state file F: reason", for a verdict of kind unknown. */

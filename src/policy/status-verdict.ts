@@ -31,6 +31,13 @@ export type StatusKind =
   | 'watchdog-lost'
   | 'gave-up'
   | 'dead'
+  /**
+   * The pidfile names a live process and no record of tdaemon's beside it
+   * describes that process (nginx's own pidfile, one written by hand): it
+   * runs, but it is not tdaemon's to stop, and its pidfile is not tdaemon's
+   * to remove.
+   */
+  | 'foreign'
   | 'not-running'
   /** Processes carry the daemon's tag, but no pidfile names them: a start was killed before it published one. */
   | 'untracked'
@@ -39,13 +46,13 @@ export type StatusKind =
   | 'unknown';
 
 /** Why a pidfile's process is not the daemon (kind 'dead'). */
-export type DeadCause = 'gone' | 'reused' | 'not-ours';
+export type DeadCause = 'gone' | 'reused';
 
 export interface StatusVerdict {
   kind: StatusKind;
-  /** LSB status code: 0 running, 1 dead with pidfile (or starting, restarting, gave up), 3 not running, 4 unknown. */
+  /** LSB status code: 0 running (foreign too), 1 dead with pidfile (or starting, restarting, gave up), 3 not running, 4 unknown. */
   exitCode: 0 | 1 | 3 | 4;
-  /** The process that runs the command, when one does. */
+  /** The process that runs the command, when one does (kind 'foreign': the pidfile's). */
   pid: number | null;
   /** The pid the pidfile names, when it names one. */
   pidfilePid: number | null;
@@ -120,9 +127,10 @@ function judge(facts: StatusFacts): Judged {
     return { ...base, kind: 'watchdog-lost', exitCode: 0, pid: watch.childPid, record: recorded };
   }
   if (recorded && watch?.state === 'gave-up') return { ...base, kind: 'gave-up', exitCode: 1, pid: null, record: recorded };
-  let deadCause: DeadCause;
-  if (!facts.pidAlive) deadCause = 'gone';
-  else if (recorded) deadCause = 'reused';
-  else deadCause = 'not-ours';
+  // Only a record of ours that names this pid with another start time makes
+  // a live pid stale (reused after a reboot); without one, it may well be
+  // the daemon of whoever wrote the pidfile.
+  if (facts.pidAlive && !recorded) return { ...base, kind: 'foreign', exitCode: 0, pid: pidfilePid, record: null };
+  const deadCause: DeadCause = facts.pidAlive ? 'reused' : 'gone';
   return { ...base, kind: 'dead', exitCode: 1, pid: null, record: recorded, deadCause };
 }

@@ -188,25 +188,24 @@ describe('tdaemon start, under concurrency and after crashes', { concurrency: tr
     assert.equal((await td(dir, '--pidfile', pidfile, 'status')).code, 0);
   });
 
-  it('a pidfile naming a live process tdaemon did not start: status exits 1, stop signals nothing', async (t) => {
+  it('a pidfile naming a live process tdaemon did not start: status 0 "not started by tdaemon"; stop, restart, reload, start exit 4 and leave it', async (t) => {
     const { dir } = setUp(t);
     const pidfile = path.join(dir, 'app.pid');
     fs.writeFileSync(pidfile, `${process.pid}\n`); // this very test runner
 
     const status = await td(dir, '--pidfile', pidfile, 'status');
-    assert.equal(status.code, 1);
-    assert.equal(status.stdout, `app: dead (pidfile ${pidfile} names pid ${process.pid}, which tdaemon did not start)\n`);
-    assert.doesNotMatch(status.stdout, /running/);
+    assert.equal(status.code, 0);
+    assert.equal(status.stdout, `app: running (pid ${process.pid}), not started by tdaemon: no record of it beside ${pidfile}\n`);
 
-    const stop = await td(dir, '--pidfile', pidfile, 'stop', '--stop-timeout', '0.5');
-    assert.equal(stop.code, 0, stop.stderr);
-    assert.equal(stop.stderr, '');
-    assert.equal(
-      stop.stdout,
-      `tdaemon: app not running (dead (pidfile ${pidfile} names pid ${process.pid}, which tdaemon did not start)); removed its pidfile\n`,
-    );
+    const refusal = `tdaemon: app: pid ${process.pid} of ${pidfile} was not started by tdaemon (no record of it beside the pidfile); `;
+    for (const [verb, wont] of [['stop', 'not signalling it'], ['restart', 'not signalling it'], ['reload', 'nothing sent']]) {
+      assertOneLineError(await td(dir, '--pidfile', pidfile, verb), 4, `${refusal}${wont}, and the pidfile stays`, verb);
+    }
+    const start = await td(dir, '--pidfile', pidfile, 'start', '--', 'sleep', marker());
+    assertOneLineError(start, 4, `${refusal}not starting a second copy, and the pidfile stays`, 'start');
     assert.ok(isRunning(process.pid), 'the test runner was not signalled');
-    assert.ok(!fs.existsSync(pidfile), 'stop removed the pidfile as it said');
+    assert.equal(fs.readFileSync(pidfile, 'utf8'), `${process.pid}\n`, 'the pidfile is untouched');
+    assert.deepEqual(fs.readdirSync(dir), ['app.pid'], 'no log, state or claim was left');
   });
 
   it('a recorded pid now reused by an unrelated session leader: stop does not kill it', async (t) => {

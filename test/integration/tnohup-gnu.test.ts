@@ -145,8 +145,8 @@ describe('tnohup does what GNU nohup 9.1 does', { concurrency: true }, () => {
     // tnohup's own -p takes the next word, whatever it is, as getopt does.
     const dir = makeTempDir(t);
     for (const args of [['-p', '--help'], ['-p', '-x'], ['-p-x']]) {
-      // The pidfile is written once the command runs: wait for it.
-      const waitAndShow = 'for i in $(seq 500); do for f in ./-*; do [ -s "$f" ] && exec cat "$f"; done; sleep 0.01; done; exit 9';
+      // The pidfile is written once the command runs: wait for it (tdaemon's record, FILE.state, is written beside it).
+      const waitAndShow = 'for i in $(seq 500); do for f in ./-*; do case $f in *.state) continue;; esac; [ -s "$f" ] && exec cat "$f"; done; sleep 0.01; done; exit 9';
       const result = await run(TNOHUP, [...args, 'sh', '-c', waitAndShow], { cwd: dir });
       assert.equal(result.stderr, '', args.join(' '));
       assert.match(result.stdout, /^\d+\n$/, `${args.join(' ')} wrote the pidfile`);

@@ -247,10 +247,10 @@ describe('tnohup without a terminal', { concurrency: true }, () => {
     assert.equal(fs.readFileSync(pidfile, 'utf8'), `${pid}\n`);
     assert.equal(fs.statSync(pidfile).mode & 0o777, 0o644);
     assert.match(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'), /^sh\0-c\0/, 'the pid is the command, not tnohup');
-    assert.deepEqual(fs.readdirSync(dir).sort(), ['app.pid'], 'no temporary file is left');
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['app.pid', 'app.state'], 'no temporary file is left; the record is beside the pidfile');
     fs.writeFileSync(gate, '');
     assert.equal((await done).code, 3);
-    assert.ok(!fs.existsSync(pidfile), 'the pidfile is gone');
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['gate'], 'the pidfile and its record are gone');
   });
 
   it('leaves a pidfile that another process has rewritten', async (t) => {

@@ -13,10 +13,11 @@ import { clearDeadLock, lockWithin } from '../../os/lock';
 import { writeEnvironment } from '../../os/environ-file';
 import { prepareReadyCheck } from '../../os/ready-check';
 import { readState, writeState } from '../../os/state-file';
-import { describeProblem, describeStatus, recoveryHint } from '../../policy/status-text';
+import { describeProblem, describeStatus, foreignRefusal, recoveryHint } from '../../policy/status-text';
 import { daemonIsUp, type StatusVerdict } from '../../policy/status-verdict';
 import { claimRecord } from '../claim';
 import { probe } from '../probe';
+import { requireTrustedFiles } from '../trust';
 import { watchFirstRun, type FirstRun } from './first-run';
 import type { StartOptions } from './options';
 import { preflight, type Plan } from './preflight';
@@ -37,6 +38,8 @@ const UNTRACKED_SETTLE_MS = 1000;
  * new daemon before start has said how it went.
  */
 export async function startDaemon(options: StartOptions): Promise<StartOutcome> {
+  requireTrustedFiles(options.paths);
+  refuseForeign(options.paths); // before preflight creates the log
   return withPlan(options, async (plan) => {
     const running = upVerdict(options.paths);
     if (running !== null) return { kind: 'already-running', verdict: running };
@@ -82,6 +85,7 @@ async function launch(options: StartOptions, plan: Plan): Promise<StartOutcome> 
   const verdict = await settledVerdict(paths);
   if (daemonIsUp(verdict)) return { kind: 'already-running', verdict };
   refuseUnknown(paths, verdict);
+  refuseForeign(paths, verdict);
   refuseUntracked(paths, verdict);
   refuseLeftovers(paths);
   clearLeftovers(paths);
@@ -134,6 +138,13 @@ function upVerdict(paths: DaemonPaths): StatusVerdict | null {
 function refuseUnknown(paths: DaemonPaths, verdict = probe(paths, false)): void {
   if (verdict.kind === 'unknown' && verdict.problem?.file === 'state') {
     throw new DaemonError('BAD_RECORD', `${paths.name}: ${describeProblem(verdict)}; not starting a second copy${recoveryHint(verdict)}`);
+  }
+}
+
+/** A pidfile tdaemon did not write, naming a live process: neither replaced nor joined by a second copy. */
+function refuseForeign(paths: DaemonPaths, verdict = probe(paths, false)): void {
+  if (verdict.kind === 'foreign') {
+    throw new DaemonError('PRIVILEGE', `${paths.name}: ${foreignRefusal(verdict, paths.pidfile, 'not starting a second copy')}`);
   }
 }
 

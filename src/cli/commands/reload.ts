@@ -1,6 +1,6 @@
 import { reloadDaemon } from '../../app/reload';
 import { EXIT } from '../../policy/exit-codes';
-import { describeStatus } from '../../policy/status-text';
+import { describeStatus, foreignRefusal } from '../../policy/status-text';
 import { one, parseSignalOption, RELOAD_OPTIONS } from '../options';
 import { complain, say } from '../report';
 import type { Command } from './command';
@@ -31,6 +31,9 @@ export const reloadCommand: Command = {
       case 'refused':
         complain(`${name}: pid ${outcome.pid} ${outcome.problem}; nothing sent`);
         return EXIT.FAILURE;
+      case 'foreign':
+        complain(`${name}: ${foreignRefusal(outcome.verdict, pidfile, 'nothing sent')}`);
+        return EXIT.PRIVILEGE;
       case 'not-permitted':
         complain(`${name}: cannot signal pid ${outcome.pid}`);
         return EXIT.PRIVILEGE;

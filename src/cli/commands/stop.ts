@@ -1,7 +1,7 @@
 import { stopDaemon, type StopOutcome } from '../../app/stop';
 import type { DaemonPaths } from '../../model/daemon-paths';
 import { EXIT } from '../../policy/exit-codes';
-import { describeProblem, describeStatus, recoveryHint } from '../../policy/status-text';
+import { describeProblem, describeStatus, foreignRefusal, recoveryHint } from '../../policy/status-text';
 import { STOP_OPTIONS } from '../options';
 import { complain, say } from '../report';
 import { stopOverrides } from '../start-options';
@@ -46,6 +46,14 @@ export function renderStop(paths: DaemonPaths, outcome: StopOutcome): number {
       say(`${name} stopped (${outcome.pids.length === 1 ? 'pid' : 'pids'} ${outcome.pids.join(' ')}, which no pidfile named: a start was killed before it recorded them)`);
       sayProblems(name, outcome.problems);
       return EXIT.OK;
+    case 'foreign':
+      complain(`${name}: ${foreignRefusal(outcome.verdict, paths.pidfile, 'not signalling it')}`);
+      return EXIT.PRIVILEGE;
+    case 'not-permitted': {
+      const owner = outcome.owner === null ? 'another user' : `uid ${outcome.owner}`;
+      complain(`${name}: cannot signal pid ${outcome.pid}, which belongs to ${owner} (this is uid ${process.getuid?.()}); nothing signalled`);
+      return EXIT.PRIVILEGE;
+    }
     case 'survivors':
       complain(`${name}: processes survived SIGKILL: ${outcome.pids.join(' ')} (stuck in the kernel?)`);
       return EXIT.FAILURE;
