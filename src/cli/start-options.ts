@@ -2,9 +2,9 @@ import type { StartOptions } from '../app/start';
 import type { StartOverrides } from '../app/restart';
 import type { StopOptions } from '../app/stop';
 import { DaemonError } from '../model/errors';
-import type { RespawnPolicy } from '../model/record';
+import type { LogRotation, RespawnPolicy } from '../model/record';
 import { DEFAULTS } from '../policy/defaults';
-import { many, one, parseCount, parseEnv, parseSeconds, parseSignalOption, parseUmask } from './options';
+import { many, one, parseCount, parseEnv, parseSeconds, parseSignalOption, parseSize, parseUmask } from './options';
 import type { Words } from './parse-words';
 
 /** start's options when none is given. */
@@ -33,6 +33,7 @@ export function startOverrides(argv: Words): StartOverrides {
     ...stopOverrides(argv),
     reloadSignal: parseSignalOption('reload-signal', one(argv['reload-signal'])),
     respawn: respawnPolicy(argv),
+    logRotation: logRotation(argv),
   };
 }
 
@@ -45,6 +46,20 @@ export function stopOverrides(argv: Words): StopOptions {
 }
 
 const RESPAWN_ONLY = ['restart', 'no-restart-exit', 'min-uptime', 'backoff-max', 'max-restarts', 'restart-window'];
+
+/** --log-max-size and --log-backups: the watchdog of a watched daemon writes the log, so only it can rotate it. */
+function logRotation(argv: Words): LogRotation | undefined {
+  const size = one(argv['log-max-size']);
+  const backups = one(argv['log-backups']);
+  if (size === undefined) {
+    if (backups !== undefined) throw new DaemonError('USAGE', '--log-backups needs --log-max-size');
+    return undefined;
+  }
+  if (argv.respawn !== true) {
+    throw new DaemonError('USAGE', "--log-max-size needs --respawn (its watchdog writes the log); a plain daemon's log is rotated by logrotate with copytruncate");
+  }
+  return { maxBytes: parseSize('log-max-size', size), backups: parseCount('log-backups', backups, DEFAULTS.logBackups) };
+}
 
 function respawnPolicy(argv: Words): RespawnPolicy | undefined {
   if (argv.respawn !== true) {

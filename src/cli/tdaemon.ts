@@ -30,10 +30,10 @@ const ALL_VERB_OPTIONS: Record<string, Options> = Object.fromEntries(
   COMMANDS.flatMap((verb) => Object.entries(verb.options)).map(([name, spec]) => [name, { ...spec, hidden: true }]),
 );
 
-const EPILOGUE = `Exit status (LSB): 0 success, 1 failure, 2 bad usage, 4 insufficient privilege,
-5 command not installed, 7 not running (reload); status: 0 running, 1 dead but
-pidfile exists (or starting, restarting, gave up), 3 not running, 4 unknown
-(or untracked).`;
+const EPILOGUE = `Exit status (LSB): 0 success, 1 failure, 2 bad usage, 3 reopen of a daemon
+without a watchdog, 4 insufficient privilege, 5 command not installed, 7 not
+running (reload, reopen); status: 0 running, 1 dead but pidfile exists (or
+starting, restarting, gave up), 3 not running, 4 unknown (or untracked).`;
 
 const MAIN_OPTIONS: Record<string, Options> = {
   ...IDENTITY_OPTIONS,

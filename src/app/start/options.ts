@@ -1,5 +1,5 @@
 import type { DaemonPaths } from '../../model/daemon-paths';
-import type { RespawnPolicy } from '../../model/record';
+import type { LogRotation, RespawnPolicy } from '../../model/record';
 
 /** What `tdaemon start` was asked to do, parsed and defaulted by the CLI. */
 export interface StartOptions {
@@ -17,4 +17,6 @@ export interface StartOptions {
   stopTimeoutMs: number;
   reloadSignal: NodeJS.Signals;
   respawn: RespawnPolicy | null;
+  /** With respawn: how the watchdog rotates the log; absent, never. */
+  logRotation?: LogRotation;
 }

@@ -90,7 +90,7 @@ function initialRecord(options: StartOptions, plan: Plan): DaemonRecord {
     stopTimeoutMs: options.stopTimeoutMs,
     reloadSignal: options.reloadSignal,
   };
-  if (options.respawn === null) return { ...base, respawn: null, watchdog: null };
+  if (options.respawn === null) return { ...base, respawn: null, watchdog: null, logRotation: null };
   const watchdog: WatchdogReport = {
     state: 'starting',
     childPid: null,
@@ -102,7 +102,7 @@ function initialRecord(options: StartOptions, plan: Plan): DaemonRecord {
     reason: null,
     watchdogRssKb: null,
   };
-  return { ...base, respawn: options.respawn, watchdog };
+  return { ...base, respawn: options.respawn, watchdog, logRotation: options.logRotation ?? { maxBytes: 0, backups: 0 } };
 }
 
 /** Node has no umask option for spawn: a child inherits the umask at fork. */
