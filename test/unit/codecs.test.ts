@@ -25,10 +25,18 @@ describe('the state file codec trusts nothing it did not check', () => {
     ['a pid that is not one', JSON.stringify({ ...record, pid: -3 }), "its field 'pid' has a bad value (-3)"],
     ['an empty command', JSON.stringify({ ...record, command: [] }), "its field 'command' has a bad value ([])"],
     ['half watched', JSON.stringify({ ...record, watchdog: {} }), "its field 'respawn' and 'watchdog' disagree"],
+    ['a bad log rotation', JSON.stringify({ ...record, logRotation: { maxBytes: -1, backups: 2 } }), `its field 'logRotation' has a bad value ({"maxBytes":-1,"backups":2})`],
   ];
   for (const [name, input, reason] of table) {
     it(name, () => assert.deepEqual(parseStateText(input), { kind: 'invalid', reason }));
   }
+
+  it('takes a record with or without logRotation (older records have none)', () => {
+    for (const logRotation of [undefined, null, { maxBytes: 1024, backups: 3 }]) {
+      const input = { ...record, logRotation };
+      assert.deepEqual(parseStateText(JSON.stringify(input)), { kind: 'ok', record: JSON.parse(JSON.stringify(input)) });
+    }
+  });
 });
 
 describe('pidfiles and stop requests', () => {
