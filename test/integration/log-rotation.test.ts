@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import { describe, it, type TestContext } from 'node:test';
 import { fixture, TDAEMON } from '../helpers/paths';
 import { isDead, readPid, Reaper, waitFor } from '../helpers/processes';
@@ -26,17 +27,17 @@ function td(dir: string, ...args: string[]): Promise<RunResult> {
 function linesInOrder(base: string): { numbers: number[]; files: string[] } {
   const dir = path.dirname(base);
   const name = path.basename(base);
-  const suffixes = fs
+  const rotated = new RegExp(`^${name.replace('.', '\\.')}\\.(\\d+)(\\.gz)?$`);
+  const found = fs
     .readdirSync(dir)
-    .filter((file) => file === name || new RegExp(`^${name.replace('.', '\\.')}\\.\\d+$`).test(file))
-    .map((file) => (file === name ? 0 : Number(file.slice(name.length + 1))))
-    .sort((a, b) => b - a);
+    .filter((file) => file === name || rotated.test(file))
+    .map((file) => ({ file: path.join(dir, file), n: file === name ? 0 : Number(rotated.exec(file)![1]) }))
+    .sort((a, b) => b.n - a.n);
   const numbers: number[] = [];
   const files: string[] = [];
-  for (const n of suffixes) {
-    const file = n === 0 ? base : `${base}.${n}`;
+  for (const { file } of found) {
     files.push(file);
-    const text = fs.readFileSync(file, 'utf8');
+    const text = readText(file);
     assert.ok(text === '' || text.endsWith('\n'), `${file} ends inside a line`);
     for (const line of text.split('\n').slice(0, -1)) {
       if (/^\d{4}-\d\d-\d\dT[\d:.]+Z tdaemon\[\d+\]: /.test(line)) continue;
@@ -46,6 +47,11 @@ function linesInOrder(base: string): { numbers: number[]; files: string[] } {
     }
   }
   return { numbers, files };
+}
+
+/** A log file's text; logrotate's compress made FILE.gz. */
+function readText(file: string): string {
+  return file.endsWith('.gz') ? zlib.gunzipSync(fs.readFileSync(file)).toString('utf8') : fs.readFileSync(file, 'utf8');
 }
 
 function oneToN(count: number): number[] {
@@ -103,13 +109,13 @@ describe('log rotation that keeps logging', { concurrency: true }, () => {
     assert.ok(!fs.existsSync(path.join(dir, 'p.pid')));
   });
 
-  it("logrotate create + postrotate 'tdaemon reopen', 3 times under a writer of 100 lines/s: every line in order, the daemon writes on into the new file", async (t) => {
+  it("logrotate create + compress + postrotate 'tdaemon reopen', 3 times under a writer of 100 lines/s: every line in order, the daemon writes on into the new file", async (t) => {
     const dir = makeTempDir(t, 'tdaemon-rotate-');
     // The writer runs until stopped: a busy machine may make the rotations slow.
     const { pidfile, log } = await startWatchedWriter(t, dir, 100, 1000000, []);
     const watchdog = readPid(pidfile)!;
     const conf = path.join(dir, 'logrotate.conf');
-    fs.writeFileSync(conf, `${log} {\n  create\n  rotate 5\n  nocompress\n  missingok\n  postrotate\n    ${TDAEMON} --pidfile ${pidfile} reopen\n  endscript\n}\n`);
+    fs.writeFileSync(conf, `${log} {\n  create\n  rotate 5\n  compress\n  missingok\n  postrotate\n    ${TDAEMON} --pidfile ${pidfile} reopen\n  endscript\n}\n`);
     for (let n = 1; n <= 3; n++) {
       const due = n * 60;
       await waitFor(() => linesInOrder(log).numbers.at(-1)! >= due || null, `line ${due}`, 15000);
@@ -131,7 +137,7 @@ describe('log rotation that keeps logging', { concurrency: true }, () => {
     assert.equal(files.length, 4);
     assert.ok(numbers.length > 180);
     assert.deepEqual(numbers, oneToN(numbers.length));
-    for (const file of files) assert.match(fs.readFileSync(file, 'utf8'), /^line \d+$/m, `${file} has lines of the daemon`);
+    for (const file of files) assert.match(readText(file), /^line \d+$/m, `${file} has lines of the daemon`);
   });
 
   it('a rename without reopen: status and logs warn that the watchdog writes elsewhere; reopen mends it', async (t) => {
