@@ -20,8 +20,8 @@ export interface ListRow {
 }
 
 /** The daemons named with --name by this user: every pidfile in the runtime directory. */
-export function listNamedDaemons(env: NodeJS.ProcessEnv = process.env): ListRow[] {
-  const dir = runtimeDirectory(env);
+export function listNamedDaemons(): ListRow[] {
+  const dir = runtimeDirectory();
   let names: string[];
   try {
     names = fs.readdirSync(dir).filter((name) => name.endsWith('.pid') && !name.startsWith('supervisor-')).sort();
@@ -53,8 +53,8 @@ export function listNamedDaemons(env: NodeJS.ProcessEnv = process.env): ListRow[
 }
 
 /** The supervisors of this user that say they run (their registry files in the runtime directory). */
-export function runningSupervisorConfigs(env: NodeJS.ProcessEnv = process.env): string[] {
-  const dir = runtimeDirectory(env);
+export function runningSupervisorConfigs(): string[] {
+  const dir = runtimeDirectory();
   let names: string[];
   try {
     names = fs.readdirSync(dir).filter((name) => /^supervisor-[0-9a-f]+\.json$/.test(name));

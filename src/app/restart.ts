@@ -103,6 +103,7 @@ function fromRecord(record: DaemonRecord, environment: Record<string, string> | 
     stopTimeoutMs: record.stopTimeoutMs,
     reloadSignal: record.reloadSignal as NodeJS.Signals,
     respawn: record.respawn,
+    logRotation: record.logRotation ?? undefined,
   });
 }
 

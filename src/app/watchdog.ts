@@ -15,17 +15,19 @@ import { describeUnitEvent } from '../policy/unit-log';
 import { Host } from '../supervise/host';
 import { Unit } from '../supervise/unit';
 import { realUnitDeps } from '../supervise/unit-deps';
+import { WatchdogLog } from './watchdog-log';
 
 /**
  * The watchdog of `tdaemon start --respawn`: a host with one unit. It runs
  * the command in a session of its own, starts it again when it dies (the
- * machine decides when), and keeps the state file current. Its stdout and
- * stderr are the daemon's log; it copies none of the child's output.
+ * machine decides when), and keeps the state file current. It copies the
+ * child's output into the log (watchdog-log.ts), with its own lines.
  */
 export async function runWatchdog(pidfile: string, name: string): Promise<number> {
   const host = new Host(1, `tdaemon[${process.pid}]`);
+  crashHost = host;
   const paths = pathsFor(pidfile, name);
-  host.handleSignals({}); // a hangup must not end us while we wait for our record
+  host.handleSignals({}); // a hangup (or a USR1) must not end us while we wait for our record
   // start publishes our pid, then releases the lock to us.
   const record = await waitForOwnRecord(paths, host);
   if (record === null) return 1;
@@ -62,9 +64,25 @@ function rulesOf(record: WatchedRecord): UnitRules {
   };
 }
 
+let crashHost: Host | null = null;
+
+/** Says why the watchdog is ending abnormally, in its log (its stderr may be /dev/null by then). */
+export function reportCrash(text: string): void {
+  if (crashHost === null) {
+    try {
+      require('node:fs').writeSync(2, `tdaemon watchdog: ${text}\n`);
+    } catch {
+      // nowhere to say it
+    }
+  } else {
+    crashHost.logNow(text);
+  }
+}
+
 class Watchdog {
   private readonly unit: Unit;
   private readonly spawner: ReadyShellSpawner;
+  private readonly output: WatchdogLog;
 
   constructor(
     private readonly host: Host,
@@ -75,13 +93,17 @@ class Watchdog {
     let gid: number | undefined;
     if (record.user) ({ uid, gid } = lookupUser(record.user));
     if (record.group) gid = lookupGroup(record.group);
+    this.output = new WatchdogLog(record, (message) => host.log(message));
+    const writer = this.output.hostWriter();
+    if (writer !== null) host.useLogWriter(writer);
     this.spawner = new ReadyShellSpawner({
       command: commandToRun(record),
       uid,
       gid,
-      stdout: 1,
-      stderr: 2,
-      onExit: (pid, code, signal) => this.unit.childExited(pid, code, signal),
+      ...this.output.spawnerOutput(),
+      onOutput: (stdout, stderr, pid) => this.output.attach(stdout, stderr, pid),
+      // Its last words first, then its death.
+      onExit: (pid, code, signal) => void this.output.drained(pid).then(() => this.unit.childExited(pid, code, signal)),
       onError: (message) => host.log(message),
     });
     const deps = realUnitDeps({
@@ -117,6 +139,10 @@ class Watchdog {
       },
       restart: () => this.unit.feed({ type: 'restart-now', at: Date.now() }),
       reload: () => this.unit.feed({ type: 'reload' }),
+      reopen: () => {
+        this.host.log('USR1: reopening the log');
+        this.output.reopen();
+      },
     });
     this.host.logExit('watchdog');
     this.host.log(`watchdog ${process.pid} watching ${formatCommand(this.record.command)}`);
@@ -131,6 +157,8 @@ class Watchdog {
 
   private async finish(forget: boolean): Promise<void> {
     this.spawner.dispose();
+    // Its last lines are in the log before the record says it is gone.
+    await this.host.flushLog();
     if (forget) forgetRecord(this.paths, process.pid);
     removeStopRequest(this.paths);
     await this.host.exit(0);

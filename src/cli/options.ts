@@ -34,6 +34,8 @@ export const START_OPTIONS: Record<string, Options> = {
   'backoff-max': { type: 'string', requiresArg: true, describe: `with --respawn: longest wait between restarts, in seconds [default: ${shownDefault(DEFAULTS.respawn.backoffMaxMs, 'seconds')}]` },
   'max-restarts': { type: 'string', requiresArg: true, describe: `with --respawn: give up after more deaths than this... [default: ${DEFAULTS.respawn.maxRestarts}]` },
   'restart-window': { type: 'string', requiresArg: true, describe: `...within this many seconds [default: ${shownDefault(DEFAULTS.respawn.restartWindowMs, 'seconds')}]` },
+  'log-max-size': { type: 'string', requiresArg: true, describe: 'with --respawn: the watchdog starts a new log when it would grow past SIZE (bytes, or 512K, 10M, 1G), keeping --log-backups old ones' },
+  'log-backups': { type: 'string', requiresArg: true, describe: `with --log-max-size: rotated logs kept, LOG.1 to LOG.N [default: ${DEFAULTS.logBackups}]` },
 };
 
 export const RESTART_OPTIONS: Record<string, Options> = {
@@ -62,6 +64,16 @@ export function parseSeconds(option: string, value: string | undefined, fallback
   if (value === undefined) return fallback;
   if (!/^\d+(\.\d+)?$/.test(value)) throw new DaemonError('USAGE', `--${option} takes a number of seconds, not '${value}'`);
   return Math.round(Number(value) * 1000);
+}
+
+const SIZE_UNITS: Record<string, number> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
+
+/** A size in bytes: digits, optionally followed by K, M or G (powers of 1024; KB, MB, GB and lower case too). */
+export function parseSize(option: string, value: string): number {
+  const match = /^(\d+)([KMG]?)B?$/i.exec(value);
+  const bytes = match ? Number(match[1]) * SIZE_UNITS[match[2].toUpperCase()] : NaN;
+  if (!Number.isSafeInteger(bytes)) throw new DaemonError('USAGE', `--${option} takes a size such as 512K, 10M or 1G, not '${value}'`);
+  return bytes;
 }
 
 export function parseCount(option: string, value: string | undefined, fallback: number): number {

@@ -3,9 +3,9 @@ import type { StartOverrides } from '../app/restart';
 import type { StopOptions } from '../app/stop';
 import { DaemonError } from '../model/errors';
 import { parseReadySpec } from '../model/ready-spec';
-import type { RespawnPolicy } from '../model/record';
+import type { LogRotation, RespawnPolicy } from '../model/record';
 import { DEFAULTS } from '../policy/defaults';
-import { many, one, parseCount, parseEnv, parseSeconds, parseSignalOption, parseUmask } from './options';
+import { many, one, parseCount, parseEnv, parseSeconds, parseSignalOption, parseSize, parseUmask } from './options';
 import type { Words } from './parse-words';
 
 /** start's options when none is given. */
@@ -38,6 +38,7 @@ export function startOverrides(argv: Words): StartOverrides {
     respawn: respawnPolicy(argv),
     ready: argv.ready === undefined ? undefined : parseReadySpec(one(argv.ready)!),
     readyTimeoutMs: argv['ready-timeout'] === undefined ? undefined : parseSeconds('ready-timeout', one(argv['ready-timeout']), DEFAULTS.readyTimeoutMs),
+    logRotation: logRotation(argv),
   };
 }
 
@@ -50,6 +51,20 @@ export function stopOverrides(argv: Words): StopOptions {
 }
 
 const RESPAWN_ONLY = ['restart', 'no-restart-exit', 'min-uptime', 'backoff-max', 'max-restarts', 'restart-window'];
+
+/** --log-max-size and --log-backups: the watchdog of a watched daemon writes the log, so only it can rotate it. */
+function logRotation(argv: Words): LogRotation | undefined {
+  const size = one(argv['log-max-size']);
+  const backups = one(argv['log-backups']);
+  if (size === undefined) {
+    if (backups !== undefined) throw new DaemonError('USAGE', '--log-backups needs --log-max-size');
+    return undefined;
+  }
+  if (argv.respawn !== true) {
+    throw new DaemonError('USAGE', "--log-max-size needs --respawn (its watchdog writes the log); a plain daemon's log is rotated by logrotate with copytruncate");
+  }
+  return { maxBytes: parseSize('log-max-size', size), backups: parseCount('log-backups', backups, DEFAULTS.logBackups) };
+}
 
 function respawnPolicy(argv: Words): RespawnPolicy | undefined {
   if (argv.respawn !== true) {

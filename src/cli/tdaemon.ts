@@ -4,7 +4,7 @@ import { writeQuietly } from '../common/say';
 import { VERSION } from '../common/version';
 import { DaemonError } from '../model/errors';
 import { EXIT } from '../policy/exit-codes';
-import { resolvePaths } from '../os/paths';
+import { logDirectory, resolvePaths, runtimeDirectory } from '../os/paths';
 import type { Command } from './commands/command';
 import { COMMANDS } from './commands';
 import { IDENTITY_OPTIONS, many, one } from './options';
@@ -30,10 +30,10 @@ const ALL_VERB_OPTIONS: Record<string, Options> = Object.fromEntries(
   COMMANDS.flatMap((verb) => Object.entries(verb.options)).map(([name, spec]) => [name, { ...spec, hidden: true }]),
 );
 
-const EPILOGUE = `Exit status (LSB): 0 success, 1 failure, 2 bad usage, 4 insufficient privilege,
-5 command not installed, 7 not running (reload); status: 0 running, 1 dead but
-pidfile exists (or starting, restarting, gave up), 3 not running, 4 unknown
-(or untracked).`;
+const EPILOGUE = `Exit status (LSB): 0 success, 1 failure, 2 bad usage, 3 reopen of a daemon
+without a watchdog, 4 insufficient privilege, 5 command not installed, 7 not
+running (reload, reopen); status: 0 running, 1 dead but pidfile exists (or
+starting, restarting, gave up), 3 not running, 4 unknown (or untracked).`;
 
 const MAIN_OPTIONS: Record<string, Options> = {
   ...IDENTITY_OPTIONS,
@@ -54,9 +54,17 @@ function parse(words: string[], options: Record<string, Options>, interleaved = 
 function printHelp(usage: string, options: Record<string, Options>): number {
   const helpModule = path.join(__dirname, 'tdaemon-help.js');
   const { renderHelp } = require(helpModule) as typeof import('./tdaemon-help');
-  const visible = Object.fromEntries(Object.entries(options).filter(([name]) => name !== 'help'));
+  const visible = Object.fromEntries(Object.entries(options).filter(([name]) => name !== 'help').map(([name, spec]) => [name, name === 'name' ? withRealPlaces(spec) : spec]));
   writeQuietly(1, `${renderHelp(usage, EPILOGUE, visible)}\n`);
   return EXIT.OK;
+}
+
+/** --name's help names this caller's directories, which do not depend on the environment. */
+function withRealPlaces(spec: Options): Options {
+  const pidDir = runtimeDirectory();
+  const logDir = logDirectory();
+  const where = pidDir === logDir ? `its files go in ${pidDir}` : `its pidfile goes in ${pidDir}, its log in ${logDir}`;
+  return { ...spec, describe: `name the daemon; without --pidfile ${where}` };
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -83,7 +91,7 @@ async function main(argv: string[]): Promise<number> {
   const name = one(second.name) ?? one(first.name);
   const configFile = one(second.config) ?? configGiven;
   const supervisorMode = configFile !== undefined || verb.mode === 'supervisor';
-  const paths = () => resolvePaths({ pidfile, name }, process.env, verb.createsFiles);
+  const paths = () => resolvePaths({ pidfile, name }, verb.createsFiles);
   const config = () => configFile ?? findConfig();
   if (!supervisorMode && !verb.noIdentity) paths(); // a missing identity is a usage error before anything else
   return verb.run({ paths, config, supervisorMode, argv: second, command });

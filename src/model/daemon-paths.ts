@@ -36,3 +36,26 @@ export function pathsFor(pidfile: string, name: string): DaemonPaths {
 export function pidfileBase(pidfile: string): string {
   return pidfile.endsWith('.pid') ? pidfile.slice(0, -4) : pidfile;
 }
+
+/** Where `--name` keeps daemons' files: pidfiles and state, and logs. */
+export interface NamedPlaces {
+  pidDir: string;
+  logDir: string;
+}
+
+/**
+ * The places for --name, from the caller's uid and its home directory (from
+ * the password database; null when it has none it owns) and nothing else:
+ * a login shell and cron must agree on them, and they differ in
+ * XDG_RUNTIME_DIR, HOME and more. Root keeps pidfiles in /run (wiped at
+ * boot, like the processes they name) and logs in /var/log (kept). A user
+ * keeps both in ~/.local/state/tdaemon (XDG's place for state and logs),
+ * not in /run/user/UID, which exists only while the user is logged in and is
+ * removed with everything in it at the last logout. A user without a home
+ * of its own (nobody) uses /tmp/tdaemon-UID, checked to be its own.
+ */
+export function namedPlaces(uid: number, home: string | null): NamedPlaces {
+  if (uid === 0) return { pidDir: '/run/tdaemon', logDir: '/var/log/tdaemon' };
+  const dir = home !== null ? `${home.replace(/\/+$/, '')}/.local/state/tdaemon` : `/tmp/tdaemon-${uid}`;
+  return { pidDir: dir, logDir: dir };
+}

@@ -35,6 +35,15 @@ export interface WatchdogReport {
   watchdogRssKb: number | null;
 }
 
+/**
+ * How a watchdog writes the log it copies its child's output into: rotated
+ * past maxBytes (0: never), keeping FILE.1 to FILE.backups.
+ */
+export interface LogRotation {
+  maxBytes: number;
+  backups: number;
+}
+
 /** Everything recorded at start, for either kind of daemon. */
 interface RecordBase {
   format: 1;
@@ -65,6 +74,12 @@ interface RecordBase {
   /** --ready as given (ready-spec.ts), and --ready-timeout: restart waits the same way. */
   ready?: string;
   readyTimeoutMs?: number;
+  /**
+   * A watched daemon's watchdog copies the output into the log (and takes
+   * `tdaemon reopen`); null for a plain daemon. Absent in a record of an
+   * older tdaemon, whose watched child writes to the log itself.
+   */
+  logRotation?: LogRotation | null;
 }
 
 /** The pidfile names the command itself. */

@@ -1,4 +1,4 @@
-import type { DaemonRecord, ExitRecord, RespawnPolicy, StateReading, WatchdogReport } from './record';
+import type { DaemonRecord, ExitRecord, LogRotation, RespawnPolicy, StateReading, WatchdogReport } from './record';
 
 /**
  * The state file is written by another process, perhaps by another version
@@ -93,9 +93,15 @@ const WATCHDOG_FIELDS: Record<keyof WatchdogReport, Check> = {
   watchdogRssKb: countOrNull,
 };
 
+const ROTATION_FIELDS: Record<keyof LogRotation, Check> = { maxBytes: count, backups: count };
+
 function recordProblem(value: Record<string, unknown>): string | null {
   const problem = firstProblem(value, RECORD_FIELDS) ?? firstProblem(value, OPTIONAL_FIELDS, true);
   if (problem !== null) return problem;
+  const rotation = value.logRotation;
+  if (rotation !== undefined && rotation !== null && !(isObject(rotation) && firstProblem(rotation, ROTATION_FIELDS) === null)) {
+    return `'logRotation' has a bad value (${JSON.stringify(rotation)?.slice(0, 40)})`;
+  }
   if (value.respawn === null && value.watchdog === null) return null;
   if (value.respawn === null || value.watchdog === null) return "'respawn' and 'watchdog' disagree";
   if (!isObject(value.respawn)) return "'respawn' is not an object";

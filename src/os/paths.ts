@@ -2,27 +2,48 @@ import fs = require('node:fs');
 import os = require('node:os');
 import path = require('node:path');
 import { describeErrno } from '../common/errors';
-import { pathsFor, pidfileBase, type DaemonPaths } from '../model/daemon-paths';
+import { namedPlaces, pathsFor, pidfileBase, type DaemonPaths, type NamedPlaces } from '../model/daemon-paths';
 import { DaemonError } from '../model/errors';
 
 export type { DaemonPaths } from '../model/daemon-paths';
 
 const NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.@-]*$/;
 
-/**
- * The per-user directory --name uses: /run/tdaemon for root, else
- * $XDG_RUNTIME_DIR/tdaemon (cleared at boot, like /run), else
- * ~/.local/state/tdaemon.
- */
-export function runtimeDirectory(env: NodeJS.ProcessEnv): string {
-  if (process.getuid?.() === 0) return '/run/tdaemon';
-  if (env.XDG_RUNTIME_DIR) return path.join(env.XDG_RUNTIME_DIR, 'tdaemon');
-  return path.join(env.HOME || os.homedir(), '.local', 'state', 'tdaemon');
+let places: NamedPlaces | null = null;
+
+/** Where --name keeps this user's daemons (model/daemon-paths.ts namedPlaces says why there). */
+export function namedDirectories(): NamedPlaces {
+  if (places === null) {
+    const uid = process.getuid?.() ?? 0;
+    places = namedPlaces(uid, uid === 0 ? null : ownHome(uid));
+  }
+  return places;
+}
+
+/** The directory of --name's pidfiles, state files and (for supervisors) sockets. */
+export function runtimeDirectory(): string {
+  return namedDirectories().pidDir;
+}
+
+/** The directory of --name's default logs: /var/log/tdaemon for root. */
+export function logDirectory(): string {
+  return namedDirectories().logDir;
+}
+
+/** The home directory the password database gives UID (never $HOME), if it is a directory UID owns. */
+function ownHome(uid: number): string | null {
+  try {
+    const home = os.userInfo().homedir;
+    const stat = fs.statSync(home);
+    return path.isAbsolute(home) && stat.isDirectory() && stat.uid === uid ? home : null;
+  } catch {
+    return null; // no entry (a container's arbitrary uid), or a home that is not there (/nonexistent)
+  }
 }
 
 export { pathsFor };
 
-export function resolvePaths(options: { pidfile?: string; name?: string }, env: NodeJS.ProcessEnv, create: boolean): DaemonPaths {
+export function resolvePaths(options: { pidfile?: string; name?: string }, create: boolean): DaemonPaths {
   if (options.pidfile !== undefined && options.pidfile !== '') {
     const pidfile = path.resolve(options.pidfile);
     return pathsFor(pidfile, options.name ?? path.basename(pidfileBase(pidfile)));
@@ -33,15 +54,37 @@ export function resolvePaths(options: { pidfile?: string; name?: string }, env: 
   if (!NAME_PATTERN.test(options.name)) {
     throw new DaemonError('USAGE', `invalid --name '${options.name}': use letters, digits and . _ @ - only`);
   }
-  const dir = runtimeDirectory(env);
-  if (create) {
-    try {
-      fs.mkdirSync(dir, { recursive: true, mode: process.getuid?.() === 0 ? 0o755 : 0o700 });
-    } catch (error) {
-      throw new DaemonError(isPermission(error) ? 'PRIVILEGE' : 'IO', `cannot create ${dir}: ${describeErrno(error)}`, { cause: error });
-    }
+  const { pidDir, logDir } = namedDirectories();
+  for (const dir of new Set([pidDir, logDir])) {
+    if (create) createDirectory(dir);
+    if (dir.startsWith('/tmp/')) checkOwnDirectory(dir);
   }
-  return pathsFor(path.join(dir, `${options.name}.pid`), options.name);
+  return { ...pathsFor(path.join(pidDir, `${options.name}.pid`), options.name), defaultLog: path.join(logDir, `${options.name}.log`) };
+}
+
+function createDirectory(dir: string): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: process.getuid?.() === 0 ? 0o755 : 0o700 });
+  } catch (error) {
+    throw new DaemonError(isPermission(error) ? 'PRIVILEGE' : 'IO', `cannot create ${dir}: ${describeErrno(error)}`, { cause: error });
+  }
+}
+
+/**
+ * /tmp/tdaemon-UID is in a directory everyone can write: another user could
+ * have made it first, or put a link there, to feed us pidfiles. It must be a
+ * directory of ours that no one else can write.
+ */
+function checkOwnDirectory(dir: string): void {
+  let stat: fs.Stats;
+  try {
+    stat = fs.lstatSync(dir);
+  } catch {
+    return; // not there yet: nothing in it to trust
+  }
+  const uid = process.getuid?.();
+  const problem = !stat.isDirectory() ? 'it is not a directory' : stat.uid !== uid ? `it belongs to uid ${stat.uid}` : (stat.mode & 0o022) !== 0 ? 'others can write it' : null;
+  if (problem !== null) throw new DaemonError('PRIVILEGE', `refusing ${dir}: ${problem}`);
 }
 
 export function isPermission(error: unknown): boolean {

@@ -36,7 +36,7 @@ export interface ReadyShellOptions {
   stderr: number | 'pipe';
   /** The command's stderr goes where its stdout goes (the shell's 2>&1, so lines interleave as written). */
   stderrToStdout?: boolean;
-  onOutput?(stdout: Readable | null, stderr: Readable | null): void;
+  onOutput?(stdout: Readable | null, stderr: Readable | null, pid: number): void;
   /** The launched command ended (never called for a shell that was not launched). */
   onExit(pid: number, code: number | null, signal: NodeJS.Signals | null): void;
   /** An error spawning a shell, for the log. */
@@ -64,7 +64,7 @@ export class ReadyShellSpawner {
     this.ready = null;
     if (child === null || child.pid === undefined) return { error: `cannot start ${this.options.command[0]}` };
     this.launched.add(child);
-    this.options.onOutput?.(child.stdout, child.stderr);
+    this.options.onOutput?.(child.stdout, child.stderr, child.pid);
     (child.stdio[3] as Writable | null)?.end('\n');
     if (this.options.keepReady !== false && this.prepareTimer === null) {
       this.prepareTimer = setTimeout(() => this.prepare(), PREPARE_DELAY_MS);

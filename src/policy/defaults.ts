@@ -13,6 +13,8 @@ export const DEFAULTS = {
   reloadSignal: 'SIGHUP',
   /** logs: lines printed before following. */
   logLines: 20,
+  /** start --log-max-size: rotated logs kept (supervisor's default for *_logfile_backups). */
+  logBackups: 10,
   /**
    * The crash-loop rule (restart-policy.ts): 10 restarts in a row after runs
    * shorter than 10 s, and the 11th short run gives up; so do 11 deaths in

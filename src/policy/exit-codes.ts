@@ -4,6 +4,8 @@ export const EXIT = {
   FAILURE: 1,
   USAGE: 2,
   NOT_RUNNING_STATUS: 3,
+  /** LSB's "unimplemented feature": reopen of a daemon that writes its log itself. */
+  UNIMPLEMENTED: 3,
   PRIVILEGE: 4,
   UNKNOWN_STATUS: 4,
   NOT_INSTALLED: 5,

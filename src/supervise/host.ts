@@ -10,6 +10,18 @@ export interface SignalHandlers {
   restart?(): void;
   /** HUP: reload. */
   reload?(): void;
+  /** USR1: reopen the log by name (after logrotate renamed it). */
+  reopen?(): void;
+}
+
+/** Where the host's lines go when its log is not a plain descriptor (a watchdog's rotating log). */
+export interface HostLogWriter {
+  /** Appends LINE after everything written before it. */
+  write(line: string): void;
+  /** Appends LINE at once: the process is ending. */
+  writeNow(line: string): void;
+  /** Resolves once everything written is in the file. */
+  flush(): Promise<void>;
 }
 
 /**
@@ -22,6 +34,7 @@ export interface SignalHandlers {
 export class Host {
   private release: Release | null = null;
   private exiting = false;
+  private writer: HostLogWriter | null = null;
 
   constructor(private readonly logFd: number, private readonly logPrefix: string) {
     // signal-exit makes SIGXFSZ fatal; with a listener of our own it stands
@@ -34,19 +47,47 @@ export class Host {
 
   /** A timestamped line in the log. A write error (disk full, log gone) is never fatal. */
   log(message: string): void {
+    this.emit(message, false);
+  }
+
+  /** A line written at once, bypassing what is queued: the process is about to end. */
+  logNow(message: string): void {
+    this.emit(message, true);
+  }
+
+  /** Resolves once every line logged so far is in the log. */
+  async flushLog(): Promise<void> {
+    await this.writer?.flush();
+  }
+
+  /** From now on the log lines go to WRITER. */
+  useLogWriter(writer: HostLogWriter): void {
+    this.writer = writer;
+  }
+
+  private emit(message: string, now: boolean): void {
+    const line = `${new Date().toISOString()} ${this.logPrefix}: ${message}\n`;
+    if (this.writer !== null) {
+      if (now) this.writer.writeNow(line);
+      else this.writer.write(line);
+      return;
+    }
     try {
-      fs.writeSync(this.logFd, `${new Date().toISOString()} ${this.logPrefix}: ${message}\n`);
+      fs.writeSync(this.logFd, line);
     } catch {
       // the log is the only place to say it
     }
   }
 
   /**
-   * Installs the handlers. SIGHUP always gets one, even without a reload
-   * handler: a hangup must never end the host.
+   * Installs the handlers. SIGHUP and SIGUSR1 always get one, even without
+   * a handler of the caller's: a hangup must never end the host.
    */
   handleSignals(handlers: SignalHandlers): void {
     process.on('SIGHUP', () => handlers.reload?.());
+    // Node opens its inspector (a debugger port, in a process that may be
+    // root's) on a SIGUSR1 that no listener takes: one always does.
+    process.on('SIGUSR1', () => handlers.reopen?.());
     if (handlers.stop) {
       const stop = handlers.stop;
       process.on('SIGTERM', () => stop('SIGTERM'));
@@ -61,7 +102,7 @@ export class Host {
   /** Logs how the host ends, however it ends: "WHAT exiting (status 0)". */
   logExit(what: string): void {
     onExit((code, signal) => {
-      this.log(`${what} exiting (${signal ? `signal ${signal}` : `status ${code}`})`);
+      this.emit(`${what} exiting (${signal ? `signal ${signal}` : `status ${code}`})`, true);
     });
   }
 
@@ -96,6 +137,7 @@ export class Host {
     } catch {
       // already lost; nothing to give back
     }
+    await this.writer?.flush();
     process.exit(code);
   }
 }

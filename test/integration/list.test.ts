@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { TDAEMON } from '../helpers/paths';
+import { supervisorDefaultLog, TDAEMON } from '../helpers/paths';
 import { isDead, Reaper, waitFor } from '../helpers/processes';
 import { run } from '../helpers/run';
 
@@ -33,6 +33,8 @@ describe('tdaemon list', () => {
       await run(TDAEMON, ['-c', conf, 'shutdown']);
       await reaper.reap();
       fs.rmSync(dir, { recursive: true, force: true });
+      if (process.getuid?.() === 0) fs.rmSync(`/var/log/tdaemon/${name}.log`, { force: true }); // --name's log, as root
+      fs.rmSync(supervisorDefaultLog(conf), { force: true });
     });
     const start = await run(TDAEMON, ['--name', name, 'start', '--', 'sleep', '1000']);
     assert.equal(start.code, 0, start.stderr);

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { TDAEMON } from '../helpers/paths';
+import { supervisorDefaultLog, TDAEMON } from '../helpers/paths';
 import { isDead, readPid, Reaper, sessionMembers, waitFor } from '../helpers/processes';
 import { run, type RunResult } from '../helpers/run';
 
@@ -68,6 +68,7 @@ function supervised(t: { after: (fn: () => void | Promise<void>) => void }, prog
   t.after(async () => {
     await s.end();
     fs.rmSync(dir, { recursive: true, force: true });
+    if (!main) fs.rmSync(supervisorDefaultLog(conf), { force: true });
   });
   return s;
 }

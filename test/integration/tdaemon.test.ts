@@ -499,7 +499,7 @@ describe('tdaemon on bad input: one line, and its exit status', { concurrency: t
     const { dir } = setUp(t);
     const pidfile = path.join(dir, 'app.pid');
     const cases: Array<[string[], string]> = [
-      [['--pidfile', pidfile, 'frobnicate'], "tdaemon: unknown verb 'frobnicate'; verbs: start stop restart status reload logs list export"],
+      [['--pidfile', pidfile, 'frobnicate'], "tdaemon: unknown verb 'frobnicate'; verbs: start stop restart status reload logs reopen list export"],
       [['--pidfile', pidfile, 'start', '--bogus', '--', 'sleep', '1'], "tdaemon: unrecognized option '--bogus'; try 'tdaemon --help'"],
       [['--pidfile', pidfile, '--bogus', 'status'], "tdaemon: unrecognized option '--bogus'; try 'tdaemon --help'"],
       [['start', '--', 'sleep', '1'], 'tdaemon: give --pidfile FILE or --name NAME to say which daemon'],
@@ -706,18 +706,19 @@ describe('tdaemon environments and identities', { concurrency: true }, () => {
     assert.equal(gone.pid, null);
   });
 
-  it('--name NAME (as root) keeps its files in /run/tdaemon', { skip: !IS_ROOT && 'needs root' }, async (t) => {
+  it('--name NAME (as root) keeps its pidfile in /run/tdaemon and its log in /var/log/tdaemon', { skip: !IS_ROOT && 'needs root' }, async (t) => {
     const { dir, reaper } = setUp(t);
     const name = `td-test-${process.pid}-${marker()}`;
     const base = path.join('/run/tdaemon', name);
     t.after(() => {
       for (const suffix of ['.pid', '.state', '.log', '.pid.lock', '.pid.starting']) fs.rmSync(`${base}${suffix}`, { recursive: true, force: true });
+      fs.rmSync(`/var/log/tdaemon/${name}.log`, { force: true });
     });
     const mark = marker();
     const start = await td(dir, '--name', name, 'start', '--wait', '0.3', '--', 'sleep', mark);
     const pid = reaper.trackPidfile(`${base}.pid`)!;
     assert.equal(start.code, 0, start.stderr);
-    assert.equal(start.stdout, `tdaemon: ${name} started (pid ${pid}); log ${base}.log\n`);
+    assert.equal(start.stdout, `tdaemon: ${name} started (pid ${pid}); log /var/log/tdaemon/${name}.log\n`);
     assert.equal(fs.readFileSync(`${base}.pid`, 'utf8'), `${pid}\n`);
     assert.ok(fs.existsSync(`${base}.state`));
     const status = await td(dir, 'status', '--name', name);

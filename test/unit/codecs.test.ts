@@ -35,10 +35,18 @@ describe('the state file codec trusts nothing it did not check', () => {
     ['half watched', JSON.stringify({ ...record, watchdog: {} }), "its field 'respawn' and 'watchdog' disagree"],
     ['a command file that is not a string', JSON.stringify({ ...record, commandPath: null }), "its field 'commandPath' has a bad value (null)"],
     ['a bad ready timeout', JSON.stringify({ ...record, ready: 'tcp:1', readyTimeoutMs: -1 }), "its field 'readyTimeoutMs' has a bad value (-1)"],
+    ['a bad log rotation', JSON.stringify({ ...record, logRotation: { maxBytes: -1, backups: 2 } }), `its field 'logRotation' has a bad value ({"maxBytes":-1,"backups":2})`],
   ];
   for (const [name, input, reason] of table) {
     it(name, () => assert.deepEqual(parseStateText(input), { kind: 'invalid', reason }));
   }
+
+  it('takes a record with or without logRotation (older records have none)', () => {
+    for (const logRotation of [undefined, null, { maxBytes: 1024, backups: 3 }]) {
+      const input = { ...record, logRotation };
+      assert.deepEqual(parseStateText(JSON.stringify(input)), { kind: 'ok', record: JSON.parse(JSON.stringify(input)) });
+    }
+  });
 });
 
 describe('the environ file codec', () => {

@@ -1,6 +1,6 @@
 import type { DaemonPaths } from '../../model/daemon-paths';
 import type { ReadySpec } from '../../model/ready-spec';
-import type { RespawnPolicy } from '../../model/record';
+import type { LogRotation, RespawnPolicy } from '../../model/record';
 
 /** What `tdaemon start` was asked to do, parsed and defaulted by the CLI. */
 export interface StartOptions {
@@ -26,4 +26,6 @@ export interface StartOptions {
   /** --ready: start succeeds once this holds (instead of after --wait). */
   ready: ReadySpec | null;
   readyTimeoutMs: number;
+  /** With respawn: how the watchdog rotates the log; absent, never. */
+  logRotation?: LogRotation;
 }

@@ -93,7 +93,7 @@ function initialRecord(options: StartOptions, plan: Plan): DaemonRecord {
     commandPath: plan.commandPath,
     ...(options.ready ? { ready: formatReadySpec(options.ready), readyTimeoutMs: options.readyTimeoutMs } : {}),
   };
-  if (options.respawn === null) return { ...base, respawn: null, watchdog: null };
+  if (options.respawn === null) return { ...base, respawn: null, watchdog: null, logRotation: null };
   const watchdog: WatchdogReport = {
     state: 'starting',
     childPid: null,
@@ -105,7 +105,7 @@ function initialRecord(options: StartOptions, plan: Plan): DaemonRecord {
     reason: null,
     watchdogRssKb: null,
   };
-  return { ...base, respawn: options.respawn, watchdog };
+  return { ...base, respawn: options.respawn, watchdog, logRotation: options.logRotation ?? { maxBytes: 0, backups: 0 } };
 }
 
 /** Node has no umask option for spawn: a child inherits the umask at fork. */

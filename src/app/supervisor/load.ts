@@ -2,7 +2,7 @@ import crypto = require('node:crypto');
 import path = require('node:path');
 import { ConfigError, loadConfig, POLICY_DEFAULTS, type LoadedConfig, type SupervisorConfig } from '../../config';
 import { DaemonError } from '../../model/errors';
-import { runtimeDirectory } from '../../os/paths';
+import { logDirectory, runtimeDirectory } from '../../os/paths';
 import { lookupGroup, lookupUser } from '../../os/users';
 import { DEFAULTS } from '../../policy/defaults';
 import { nodeConfigDeps } from '../config-deps';
@@ -60,12 +60,13 @@ export interface SupervisorFiles {
  * bare [program:x] file) a place in tdaemon's runtime directory named after
  * the config's path, so two configs never share a socket.
  */
-export function supervisorFiles(config: SupervisorConfig, env: NodeJS.ProcessEnv = process.env): SupervisorFiles {
-  const base = path.join(runtimeDirectory(env), `supervisor-${crypto.createHash('sha256').update(config.file).digest('hex').slice(0, 12)}`);
+export function supervisorFiles(config: SupervisorConfig): SupervisorFiles {
+  const id = `supervisor-${crypto.createHash('sha256').update(config.file).digest('hex').slice(0, 12)}`;
+  const base = path.join(runtimeDirectory(), id);
   const socket = config.unixHttpServer?.file ?? `${base}.sock`;
   const settings = config.supervisord;
   const pidfile = config.hasSupervisordSection && settings.explicit.includes('pidfile') ? settings.pidfile : `${base}.pid`;
-  const logfile = config.hasSupervisordSection && settings.explicit.includes('logfile') ? settings.logfile : `${base}.log`;
+  const logfile = config.hasSupervisordSection && settings.explicit.includes('logfile') ? settings.logfile : path.join(logDirectory(), `${id}.log`);
   // As supervisorctl reads it: unix:// or http:// from [supervisorctl] serverurl. Without one (or with
   // supervisorctl's default http://localhost:9001 and no [inet_http_server] to answer it) the socket.
   const configured = config.supervisorctl?.serverurl ?? '';

@@ -3,6 +3,7 @@ import { exportCommand } from './export';
 import { listCommand } from './list';
 import { logsCommand } from './logs';
 import { reloadCommand } from './reload';
+import { reopenCommand } from './reopen';
 import { restartCommand } from './restart';
 import { startCommand } from './start';
 import { statusCommand } from './status';
@@ -17,6 +18,7 @@ export const COMMANDS: readonly Command[] = [
   statusCommand,
   reloadCommand,
   logsCommand,
+  reopenCommand,
   listCommand,
   exportCommand,
   ...SUPERVISOR_COMMANDS,

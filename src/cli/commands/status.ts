@@ -1,7 +1,9 @@
+import { logWarnings } from '../../app/log-health';
 import { statusDaemon, type StatusOutcome } from '../../app/status';
 import { writeQuietly } from '../../common/say';
 import { describeStatus } from '../../policy/status-text';
 import { STATUS_OPTIONS } from '../options';
+import { complain } from '../report';
 import type { Command } from './command';
 
 export const statusCommand: Command = {
@@ -16,6 +18,7 @@ export const statusCommand: Command = {
     const outcome = statusDaemon(paths());
     const text = argv.json === true ? JSON.stringify(statusObject(outcome)) : `${outcome.paths.name}: ${summaryOf(outcome)}`;
     writeQuietly(1, `${text}\n`);
+    for (const warning of logWarnings(outcome.verdict.record, outcome.verdict.pid)) complain(`${outcome.paths.name}: ${warning}`);
     return outcome.verdict.exitCode;
   },
 };
