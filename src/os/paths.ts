@@ -31,7 +31,7 @@ export function resolvePaths(options: { pidfile?: string; name?: string }, env: 
     throw new DaemonError('USAGE', 'give --pidfile FILE or --name NAME to say which daemon');
   }
   if (!NAME_PATTERN.test(options.name)) {
-    throw new DaemonError('USAGE', `invalid --name '${options.name}': use letters, digits and . _ @ - only`);
+    throw new DaemonError('USAGE', `invalid --name '${options.name}': ${nameProblem(options.name)}`);
   }
   const dir = runtimeDirectory(env);
   if (create) {
@@ -42,6 +42,13 @@ export function resolvePaths(options: { pidfile?: string; name?: string }, env: 
     }
   }
   return pathsFor(path.join(dir, `${options.name}.pid`), options.name);
+}
+
+/** Why NAME is not a daemon name: its first character, or the first character it may not hold. */
+export function nameProblem(name: string): string {
+  const bad = [...name].find((c) => !/[A-Za-z0-9_.@-]/.test(c));
+  if (bad !== undefined) return `it holds '${bad}'; use letters, digits and . _ @ - only`;
+  return `it begins with '${name[0]}'; begin it with a letter, a digit or _`;
 }
 
 export function isPermission(error: unknown): boolean {

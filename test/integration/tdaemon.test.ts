@@ -312,7 +312,7 @@ describe('tdaemon stop', { concurrency: true }, () => {
     const stop = await td(dir, '--pidfile', pidfile, 'stop', '--stop-timeout', '0.5');
     const took = Date.now() - began;
     assert.equal(stop.code, 0, stop.stderr);
-    assert.equal(stop.stdout, `tdaemon: app stopped (pid ${pid})\n`);
+    assert.equal(stop.stdout, `tdaemon: app did not stop on SIGTERM within 0.5 s; killed (pid ${pid})\n`);
     assert.deepEqual(sessionMembers(pid), [], 'the session is empty');
     assert.ok(took >= 450, `stop waited for the timeout before SIGKILL (took ${took} ms)`);
     assert.ok(took < 5000, `stop did not wait for the default 10 s (took ${took} ms)`);
