@@ -4,17 +4,19 @@ import { writeQuietly } from '../common/say';
 import { VERSION } from '../common/version';
 import { DaemonError } from '../model/errors';
 import { EXIT } from '../policy/exit-codes';
-import { resolvePaths } from '../os/paths';
+import { resolvePaths, runtimeDirectory } from '../os/paths';
 import type { Command } from './commands/command';
 import { COMMANDS } from './commands';
 import { IDENTITY_OPTIONS, many, one } from './options';
 import { parseWords, UsageProblem, type Words } from './parse-words';
 import { reportError } from './report';
 
-const MAIN_USAGE = `Usage: tdaemon [--pidfile FILE | --name NAME] VERB [OPTION]... [[--] COMMAND [ARG]...]
+const MAIN_USAGE = `Usage: tdaemon {--pidfile FILE | --name NAME} VERB [OPTION]... [[--] COMMAND [ARG]...]
+       tdaemon list [--json]
        tdaemon -c FILE VERB [NAME]...
 
 Run COMMAND as a daemon and control it: start, stop, restart, status, reload, logs.
+Every such verb needs one of --pidfile FILE and --name NAME to say which daemon.
 With -c, run and control every program of a supervisord config FILE.
 
 Verbs:
@@ -55,6 +57,8 @@ function printHelp(usage: string, options: Record<string, Options>): number {
   const helpModule = path.join(__dirname, 'tdaemon-help.js');
   const { renderHelp } = require(helpModule) as typeof import('./tdaemon-help');
   const visible = Object.fromEntries(Object.entries(options).filter(([name]) => name !== 'help'));
+  // The directory as it is for this user and environment, not a rule to work out.
+  if (visible.name) visible.name = { ...visible.name, describe: `name the daemon; without --pidfile its pidfile is ${path.join(runtimeDirectory(process.env), 'NAME.pid')}` };
   writeQuietly(1, `${renderHelp(usage, EPILOGUE, visible)}\n`);
   return EXIT.OK;
 }

@@ -6,6 +6,7 @@ import { TDAEMON } from '../helpers/paths';
 import { isDead, readPid, Reaper, waitFor } from '../helpers/processes';
 import { run, type RunResult } from '../helpers/run';
 import { makeTempDir } from '../helpers/tmp';
+import { runtimeDirectory } from '../../src/os/paths';
 
 type Context = Parameters<typeof makeTempDir>[0];
 
@@ -176,5 +177,28 @@ describe('tdaemon says what is true', () => {
       new RegExp(`^tdaemon: app already running \\(pid \\d+, watchdog \\d+\\), but not as asked: it runs with --respawn, this start has none; to replace it, run 'tdaemon --pidfile ${pidfile} stop', then this start again\\n$`),
     );
     assert.equal((await td(dir, '--pidfile', pidfile, 'stop')).code, 0);
+  });
+});
+
+describe('tdaemon --help', () => {
+  it('shows --pidfile or --name as required, every value with its metavar, no [string] tag, and the real --name directory', async (t) => {
+    const dir = makeTempDir(t, 'tdaemon-help-');
+    const main = await td(dir, '--help');
+    assert.equal(main.code, 0, main.stderr);
+    assert.match(main.stdout, /^Usage: tdaemon \{--pidfile FILE \| --name NAME\} VERB /);
+    assert.match(main.stdout, /\n {7}tdaemon list \[--json\]\n/);
+    assert.ok(main.stdout.includes(`--name NAME     name the daemon; without --pidfile its pidfile is ${path.join(runtimeDirectory(process.env), 'NAME.pid')}\n`), main.stdout);
+    for (const verb of ['start', 'stop', 'restart', 'status', 'reload', 'logs', 'list', 'export']) {
+      const help = await td(dir, verb, '--help');
+      assert.equal(help.code, 0, help.stderr);
+      assert.doesNotMatch(help.stdout, /\[(string|boolean|number)\]/, `${verb} --help tags no type`);
+      if (verb !== 'list' && verb !== 'export') assert.match(help.stdout, new RegExp(`^Usage: tdaemon \\{--pidfile FILE \\| --name NAME\\} ${verb}`), verb);
+    }
+    const start = (await td(dir, 'start', '--help')).stdout;
+    for (const shown of ['--log FILE ', '--error-log FILE ', '--chdir DIR ', '--env KEY=VALUE ', '--wait SECONDS ', '--max-restarts N ', '--stop-timeout SECONDS ', '--stop-signal SIG ', '-c, --config FILE ']) {
+      assert.ok(start.includes(shown), `start --help shows '${shown.trim()}'`);
+    }
+    assert.match(start, /\n {6}--respawn {2,}run under a watchdog/, 'a flag has no metavar');
+    assert.ok((await td(dir, 'logs', '--help')).stdout.includes('-n, --lines N '));
   });
 });

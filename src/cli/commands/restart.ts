@@ -7,7 +7,7 @@ import { renderStop } from './stop';
 
 export const restartCommand: Command = {
   name: 'restart',
-  usage: 'tdaemon [--pidfile FILE | --name NAME] restart [OPTION]... [[--] COMMAND [ARG]...]',
+  usage: 'tdaemon {--pidfile FILE | --name NAME} restart [OPTION]... [[--] COMMAND [ARG]...]',
   describe: 'stop, then start again as recorded (or with the COMMAND given)',
   options: { ...START_OPTIONS, ...STOP_OPTIONS, ...RELOAD_OPTIONS },
   takesCommand: true,

@@ -19,7 +19,7 @@ import type { Command } from './command';
 
 export const startCommand: Command = {
   name: 'start',
-  usage: 'tdaemon [--pidfile FILE | --name NAME] start [OPTION]... [--] COMMAND [ARG]...',
+  usage: 'tdaemon {--pidfile FILE | --name NAME} start [OPTION]... [--] COMMAND [ARG]...',
   describe: 'start COMMAND as a daemon, unless it already runs',
   options: { ...START_OPTIONS, ...STOP_OPTIONS, ...RELOAD_OPTIONS },
   takesCommand: true,

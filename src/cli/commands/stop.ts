@@ -9,7 +9,7 @@ import type { Command } from './command';
 
 export const stopCommand: Command = {
   name: 'stop',
-  usage: 'tdaemon [--pidfile FILE | --name NAME] stop [OPTION]...',
+  usage: 'tdaemon {--pidfile FILE | --name NAME} stop [OPTION]...',
   describe: 'stop the daemon and every process it started',
   options: STOP_OPTIONS,
   takesCommand: false,
