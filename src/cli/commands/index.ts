@@ -1,4 +1,5 @@
 import type { Command } from './command';
+import { completionCommand } from './completion';
 import { exportCommand } from './export';
 import { listCommand } from './list';
 import { logsCommand } from './logs';
@@ -19,5 +20,6 @@ export const COMMANDS: readonly Command[] = [
   logsCommand,
   listCommand,
   exportCommand,
+  completionCommand,
   ...SUPERVISOR_COMMANDS,
 ];
