@@ -15,7 +15,7 @@ import { COMMANDS } from '.';
 export const completionCommand: Command = {
   name: 'completion',
   usage: 'tdaemon completion bash',
-  describe: "print the bash completion script (install: see 'man tdaemon', COMPLETION)",
+  describe: 'print the bash completion script (tdaemon(1), completion, says where to put it)',
   options: {},
   takesCommand: true,
   mode: 'both',
