@@ -119,8 +119,10 @@ async function stopWatched(paths: DaemonPaths, record: WatchedRecord, options: S
   // The watchdog spares the asker: a script inside the daemon may run this
   // stop. Without the request (a read-only file system) the watchdog stops
   // its child by the recorded signal and timeout: signals need no disk.
+  let asked = false;
   try {
     writeStopRequest(paths, { signal, timeoutMs, requester: process.pid });
+    asked = true;
   } catch (error) {
     problems.push(`cannot write ${paths.stopfile}: ${describeErrno(error)}`);
   }
@@ -144,8 +146,8 @@ async function stopWatched(paths: DaemonPaths, record: WatchedRecord, options: S
     while (isSameProcess(record.pid, record.startTicks) && Date.now() < killDeadline) await sleep(10);
     if (isSameProcess(record.pid, record.startTicks)) survivors.push(record.pid);
   }
-  // The watchdog's answer: it had to SIGKILL the command.
-  const killed = readStopRequest(paths).request.killed === true ? { signal, timeoutMs } : undefined;
+  // The watchdog's answer to this request (not one left by an older stop): it had to SIGKILL the command.
+  const killed = asked && readStopRequest(paths).request.killed === true ? { signal, timeoutMs } : undefined;
   removeStopRequest(paths); // unless the watchdog took it
   if (survivors.length > 0) return { kind: 'survivors', pids: survivors };
   problems.push(...forgetRecord(paths, record.pid));
