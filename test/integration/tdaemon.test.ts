@@ -500,7 +500,7 @@ describe('tdaemon on bad input: one line, and its exit status', { concurrency: t
     const { dir } = setUp(t);
     const pidfile = path.join(dir, 'app.pid');
     const cases: Array<[string[], string]> = [
-      [['--pidfile', pidfile, 'frobnicate'], "tdaemon: unknown verb 'frobnicate'; verbs: start stop restart status reload logs list export"],
+      [['--pidfile', pidfile, 'frobnicate'], "tdaemon: unknown verb 'frobnicate'; verbs: start stop restart status reload logs list export completion"],
       [['--pidfile', pidfile, 'start', '--bogus', '--', 'sleep', '1'], "tdaemon: unrecognized option '--bogus'; try 'tdaemon --help'"],
       [['--pidfile', pidfile, '--bogus', 'status'], "tdaemon: unrecognized option '--bogus'; try 'tdaemon --help'"],
       [['start', '--', 'sleep', '1'], 'tdaemon: give --pidfile FILE or --name NAME to say which daemon'],
