@@ -77,3 +77,12 @@ export function rssKb(pid: number): number | null {
   const match = /^(\d+) kB$/.exec(procStatusField(pid, 'VmRSS') ?? '');
   return match ? Number(match[1]) : null;
 }
+
+/** The names of the daemons named with --name by this user (shell completion lists them). */
+export function namedDaemonNames(): string[] {
+  try {
+    return fs.readdirSync(runtimeDirectory()).filter((name) => name.endsWith('.pid') && !name.startsWith('supervisor-')).map((name) => name.slice(0, -4)).sort();
+  } catch {
+    return [];
+  }
+}

@@ -1,3 +1,5 @@
+import fs = require('node:fs');
+import path = require('node:path');
 import { procSignalMask } from '../common/proc';
 import { signalNumber } from '../common/signals';
 import type { DaemonPaths } from '../model/daemon-paths';
@@ -32,10 +34,12 @@ export function reloadDaemon(paths: DaemonPaths, signal: NodeJS.Signals | undefi
 const HARMLESS = new Set<NodeJS.Signals>(['SIGCHLD', 'SIGCONT', 'SIGURG', 'SIGWINCH']);
 
 /**
- * Says why SIGNAL would not reload the process: it ignores it (a shell script
- * cannot trap a signal that was ignored when it started, and daemons start
- * with SIGHUP ignored), or it has no handler and the default action would
- * end it. Null when it catches the signal.
+ * Says why SIGNAL would not reload the process: it ignores it, or it has no
+ * handler and the default action would end it. Null when it catches the
+ * signal. Which signal reloads a program is the program's business (USR1
+ * ends redis), so only a shell is told which to use: a shell script cannot
+ * trap a signal that was ignored when it started, and daemons start with
+ * SIGHUP ignored.
  */
 function handlingProblem(pid: number, signal: NodeJS.Signals): string | null {
   if (HARMLESS.has(signal)) return null;
@@ -44,10 +48,24 @@ function handlingProblem(pid: number, signal: NodeJS.Signals): string | null {
   const ignored = procSignalMask(pid, 'SigIgn');
   if (caught === null || ignored === null || (caught & bit) !== 0n) return null;
   if ((ignored & bit) !== 0n) {
-    return (
-      `ignores ${signal} (a shell script cannot trap a signal ignored when it started, ` +
-      `and daemons start with SIGHUP ignored): use --reload-signal USR1 and trap USR1`
-    );
+    if (isShell(pid)) {
+      return (
+        `ignores ${signal} (a shell script cannot trap a signal ignored when it started, ` +
+        `and daemons start with SIGHUP ignored): trap USR1 in the script and use --reload-signal USR1`
+      );
+    }
+    return `ignores ${signal}, so it would not reload on it; if the program reloads on another signal, give that with --reload-signal`;
   }
-  return `has no handler for ${signal}, which would end it`;
+  return `has no handler for ${signal}, which would end it; if the program reloads on another signal, give that with --reload-signal`;
+}
+
+const SHELLS = new Set(['sh', 'dash', 'bash', 'ash', 'ksh', 'mksh', 'zsh', 'busybox']);
+
+/** The process runs a shell: its executable is one (a script's comm is the script's name). */
+function isShell(pid: number): boolean {
+  try {
+    return SHELLS.has(path.basename(fs.readlinkSync(`/proc/${pid}/exe`)));
+  } catch {
+    return false; // another user's process: no reason to guess
+  }
 }

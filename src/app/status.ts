@@ -6,7 +6,7 @@ import { probe } from './probe';
 export interface StatusOutcome {
   paths: DaemonPaths;
   verdict: StatusVerdict;
-  /** The watchdog's memory: read live while it runs, else what it last recorded. */
+  /** The watchdog's memory, read live while it runs; null once it is gone (an old reading would pass for a live one). */
   watchdogRssKb: number | null;
 }
 
@@ -14,7 +14,7 @@ export function statusDaemon(paths: DaemonPaths): StatusOutcome {
   const verdict = probe(paths);
   const watch = verdict.record?.watchdog ?? null;
   let watchdogRssKb: number | null = null;
-  if (watch) watchdogRssKb = liveRssKb(verdict.record!.pid, verdict) ?? watch.watchdogRssKb;
+  if (watch) watchdogRssKb = liveRssKb(verdict.record!.pid, verdict);
   return { paths, verdict, watchdogRssKb };
 }
 

@@ -6,12 +6,18 @@ import { isWatched, type DaemonRecord, type WatchedRecord } from '../model/recor
 import { familyOfRecord, leftoversOf, untrackedOf } from '../os/daemon-family';
 import { familyMembers, isSameProcess, sleep, stopFamily, trySignal, unsignallable } from '../os/family';
 import { forgetRecord } from '../os/state-file';
-import { removeStopRequest, writeStopRequest } from '../os/stop-request-file';
+import { readStopRequest, removeStopRequest, writeStopRequest } from '../os/stop-request-file';
 import { DEFAULTS } from '../policy/defaults';
 import type { StatusVerdict } from '../policy/status-verdict';
 import { claimRecord } from './claim';
 import { probe } from './probe';
 import { requireTrustedFiles } from './trust';
+
+/** The stop signal that was not enough, and how long it was given. */
+export interface Killed {
+  signal: string;
+  timeoutMs: number;
+}
 
 export interface StopOptions {
   stopSignal?: NodeJS.Signals;
@@ -25,8 +31,11 @@ export type StopOutcome =
   | { kind: 'unknown'; verdict: StatusVerdict }
   /** The daemon was already dead: its record was removed, and any leftovers of it killed. */
   | { kind: 'cleared'; verdict: StatusVerdict; leftoversKilled: number; problems: string[] }
-  /** It ran and was stopped. PROBLEMS: files that could not be removed, and why. */
-  | { kind: 'stopped'; pid: number | null; watchdog: number | null; watchdogWasLost: boolean; problems: string[] }
+  /**
+   * It ran and was stopped. PROBLEMS: files that could not be removed, and
+   * why. KILLED: it outlived SIGNAL by the timeout, and SIGKILL ended it.
+   */
+  | { kind: 'stopped'; pid: number | null; watchdog: number | null; watchdogWasLost: boolean; problems: string[]; killed?: Killed }
   /** Nothing was recorded, but processes carried its tag (a start was killed before it recorded them): they were stopped. */
   | { kind: 'stopped-untracked'; pids: number[]; problems: string[] }
   /** The pidfile names a live process that tdaemon did not start: nothing was signalled, the pidfile stays. */
@@ -132,18 +141,22 @@ async function stopByVerdict(paths: DaemonPaths, options: StopOptions, verdict: 
     }
     case 'watchdog-lost': {
       const watched = record as WatchedRecord;
-      const survivors = await stopFamily(familyOfRecord(paths, watched), signalOf(options, watched), timeoutOf(options, watched));
+      let killed: Killed | undefined;
+      const how = { signal: signalOf(options, watched), timeoutMs: timeoutOf(options, watched) };
+      const survivors = await stopFamily(familyOfRecord(paths, watched), how.signal, how.timeoutMs, () => (killed = how));
       const problems = forgetRecord(paths, watched.pid);
       if (survivors.length > 0) return { kind: 'survivors', pids: survivors };
-      return { kind: 'stopped', pid: watched.watchdog.childPid, watchdog: null, watchdogWasLost: true, problems };
+      return { kind: 'stopped', pid: watched.watchdog.childPid, watchdog: null, watchdogWasLost: true, problems, killed };
     }
     case 'starting':
     case 'restarting':
     case 'running': {
       if (isWatched(record!)) return stopWatched(paths, record, options);
-      const survivors = await stopFamily(familyOfRecord(paths, record!), signalOf(options, record!), timeoutOf(options, record!));
+      let killed: Killed | undefined;
+      const how = { signal: signalOf(options, record!), timeoutMs: timeoutOf(options, record!) };
+      const survivors = await stopFamily(familyOfRecord(paths, record!), how.signal, how.timeoutMs, () => (killed = how));
       if (survivors.length > 0) return { kind: 'survivors', pids: survivors };
-      return { kind: 'stopped', pid: record!.pid, watchdog: null, watchdogWasLost: false, problems: forgetRecord(paths, record!.pid) };
+      return { kind: 'stopped', pid: record!.pid, watchdog: null, watchdogWasLost: false, problems: forgetRecord(paths, record!.pid), killed };
     }
   }
 }
@@ -156,8 +169,10 @@ async function stopWatched(paths: DaemonPaths, record: WatchedRecord, options: S
   // The watchdog spares the asker: a script inside the daemon may run this
   // stop. Without the request (a read-only file system) the watchdog stops
   // its child by the recorded signal and timeout: signals need no disk.
+  let asked = false;
   try {
     writeStopRequest(paths, { signal, timeoutMs, requester: process.pid });
+    asked = true;
   } catch (error) {
     problems.push(`cannot write ${paths.stopfile}: ${describeErrno(error)}`);
   }
@@ -181,10 +196,12 @@ async function stopWatched(paths: DaemonPaths, record: WatchedRecord, options: S
     while (isSameProcess(record.pid, record.startTicks) && Date.now() < killDeadline) await sleep(10);
     if (isSameProcess(record.pid, record.startTicks)) survivors.push(record.pid);
   }
+  // The watchdog's answer to this request (not one left by an older stop): it had to SIGKILL the command.
+  const killed = asked && readStopRequest(paths).request.killed === true ? { signal, timeoutMs } : undefined;
   removeStopRequest(paths); // unless the watchdog took it
   if (survivors.length > 0) return { kind: 'survivors', pids: survivors };
   problems.push(...forgetRecord(paths, record.pid));
-  return { kind: 'stopped', pid: latest.childPid, watchdog: record.pid, watchdogWasLost: false, problems };
+  return { kind: 'stopped', pid: latest.childPid, watchdog: record.pid, watchdogWasLost: false, problems, killed };
 }
 
 function signalOf(options: StopOptions, record: DaemonRecord): NodeJS.Signals {

@@ -7,7 +7,8 @@ import { sleep } from '../os/family';
 import { readPidfile } from '../os/pidfile';
 import { ReadyShellSpawner } from '../os/ready-shell';
 import { readState, forgetRecord, writeState } from '../os/state-file';
-import { readStopRequest, removeStopRequest } from '../os/stop-request-file';
+import { readStopRequest, removeStopRequest, writeStopRequest } from '../os/stop-request-file';
+import type { StopRequest } from '../model/stop-request';
 import { lookupGroup, lookupUser } from '../os/users';
 import { formatCommand } from '../policy/describe';
 import type { Run, UnitRules, UnitStatus, UnitState } from '../policy/machine';
@@ -83,6 +84,9 @@ class Watchdog {
   private readonly unit: Unit;
   private readonly spawner: ReadyShellSpawner;
   private readonly output: WatchdogLog;
+  /** The stop request being served, and whether its answer (killed) was written into it. */
+  private request: StopRequest | null = null;
+  private answered = false;
 
   constructor(
     private readonly host: Host,
@@ -115,6 +119,7 @@ class Watchdog {
       log: (event) => {
         const line = describeUnitEvent(event);
         if (line !== null) host.log(line);
+        if (event.kind === 'killing') this.answerKilled();
       },
       persist: (status) => this.save(status),
     });
@@ -130,6 +135,7 @@ class Watchdog {
         // not the tdaemon that asked (it may run inside the daemon).
         const { request, problem } = readStopRequest(this.paths);
         if (problem !== null) this.host.log(`${problem}; stopping with the recorded signal and timeout`);
+        if (request.requester !== undefined) this.request = request;
         this.unit.feed({
           type: 'want-down',
           signal: request.signal,
@@ -160,8 +166,19 @@ class Watchdog {
     // Its last lines are in the log before the record says it is gone.
     await this.host.flushLog();
     if (forget) forgetRecord(this.paths, process.pid);
-    removeStopRequest(this.paths);
+    if (!this.answered) removeStopRequest(this.paths); // else the requester reads the answer and removes it
     await this.host.exit(0);
+  }
+
+  /** Tells the tdaemon that asked for this stop that SIGKILL was needed (its stop says so). */
+  private answerKilled(): void {
+    if (this.request === null || this.answered) return;
+    try {
+      writeStopRequest(this.paths, { ...this.request, killed: true });
+      this.answered = true;
+    } catch (error) {
+      this.host.log(`cannot write ${this.paths.stopfile}: ${(error as Error).message}`);
+    }
   }
 
   private save(status: UnitStatus): void {

@@ -11,10 +11,12 @@ import { IDENTITY_OPTIONS, many, one } from './options';
 import { parseWords, UsageProblem, type Words } from './parse-words';
 import { reportError } from './report';
 
-const MAIN_USAGE = `Usage: tdaemon [--pidfile FILE | --name NAME] VERB [OPTION]... [[--] COMMAND [ARG]...]
+const MAIN_USAGE = `Usage: tdaemon {--pidfile FILE | --name NAME} VERB [OPTION]... [[--] COMMAND [ARG]...]
+       tdaemon list [--json]
        tdaemon -c FILE VERB [NAME]...
 
 Run COMMAND as a daemon and control it: start, stop, restart, status, reload, logs.
+Every such verb needs one of --pidfile FILE and --name NAME to say which daemon.
 With -c, run and control every program of a supervisord config FILE.
 
 Verbs:

@@ -9,6 +9,12 @@ export interface StopRequest {
   signal?: string;
   timeoutMs?: number;
   requester?: number;
+  /**
+   * The watchdog's answer, written into the request before it ends: the
+   * command outlived the timeout and was sent SIGKILL. The requester reads
+   * it once the watchdog is gone, says so, and removes the file.
+   */
+  killed?: boolean;
 }
 
 export function formatStopRequest(request: StopRequest): string {
@@ -39,5 +45,6 @@ function decodeFields(value: Record<string, unknown>): StopRequest {
   if (typeof signal === 'string' && /^SIG[A-Z0-9]+$/.test(signal)) request.signal = signal;
   if (typeof timeoutMs === 'number' && Number.isFinite(timeoutMs) && timeoutMs >= 0) request.timeoutMs = timeoutMs;
   if (Number.isInteger(requester) && (requester as number) > 0) request.requester = requester as number;
+  if (value.killed === true) request.killed = true;
   return request;
 }

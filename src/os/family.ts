@@ -150,12 +150,14 @@ export function sleep(ms: number): Promise<void> {
  * Stops a whole family the way stop promises: SIGNAL to every group and
  * member, up to TIMEOUT_MS for all of it to end, then SIGKILL, and returns
  * the pids still alive (only processes the kernel will not kill, such as
- * ones stuck in D state, survive SIGKILL).
+ * ones stuck in D state, survive SIGKILL). ON_KILL is called when SIGKILL
+ * was needed.
  */
-export async function stopFamily(family: Family, signal: NodeJS.Signals, timeoutMs: number): Promise<number[]> {
+export async function stopFamily(family: Family, signal: NodeJS.Signals, timeoutMs: number, onKill?: () => void): Promise<number[]> {
   // CONT wakes a stopped (T) process, which would never act on the signal.
   if (signalFamily(family, signal, 'SIGCONT').length === 0) return [];
   if (await waitUntilGone(family, timeoutMs)) return [];
+  onKill?.(); // stop says so: a daemon that needs SIGKILL may lose data
   signalFamily(family, 'SIGKILL');
   return (await waitUntilGone(family, 5000)) ? [] : familyMembers(family).map((p) => p.pid);
 }

@@ -52,7 +52,7 @@ export function resolvePaths(options: { pidfile?: string; name?: string }, creat
     throw new DaemonError('USAGE', 'give --pidfile FILE or --name NAME to say which daemon');
   }
   if (!NAME_PATTERN.test(options.name)) {
-    throw new DaemonError('USAGE', `invalid --name '${options.name}': use letters, digits and . _ @ - only`);
+    throw new DaemonError('USAGE', `invalid --name '${options.name}': ${nameProblem(options.name)}`);
   }
   const { pidDir, logDir } = namedDirectories();
   for (const dir of new Set([pidDir, logDir])) {
@@ -85,6 +85,13 @@ function checkOwnDirectory(dir: string): void {
   const uid = process.getuid?.();
   const problem = !stat.isDirectory() ? 'it is not a directory' : stat.uid !== uid ? `it belongs to uid ${stat.uid}` : (stat.mode & 0o022) !== 0 ? 'others can write it' : null;
   if (problem !== null) throw new DaemonError('PRIVILEGE', `refusing ${dir}: ${problem}`);
+}
+
+/** Why NAME is not a daemon name: its first character, or the first character it may not hold. */
+export function nameProblem(name: string): string {
+  const bad = [...name].find((c) => !/[A-Za-z0-9_.@-]/.test(c));
+  if (bad !== undefined) return `it holds '${bad}'; use letters, digits and . _ @ - only`;
+  return `it begins with '${name[0]}'; begin it with a letter, a digit or _`;
 }
 
 export function isPermission(error: unknown): boolean {

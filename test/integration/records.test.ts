@@ -335,9 +335,10 @@ describe('issue 8: no daemon is ever lost', { concurrency: true }, () => {
     const json = JSON.parse((await td('status', '--json')).stdout) as { status: string; pid: number | null; exitCode: number };
     assert.deepEqual([json.status, json.pid, json.exitCode], ['starting', null, 1]);
 
+    // Another command than the recorded one: not started, and said so (issue 13).
     const start = await td('start', '--', 'sleep', mark);
-    assert.equal(start.stdout, `tdaemon: app already running (watchdog ${watchdog}, starting)\n`);
-    assert.equal(start.code, 0);
+    assert.match(start.stderr, new RegExp(`^tdaemon: app already running \\(watchdog ${watchdog}, starting\\), but not as asked: it runs \\./server, not sleep ${mark}; `));
+    assert.equal(start.code, 1);
 
     const stop = await td('stop');
     assert.equal(stop.stdout, `tdaemon: app stopped (no command was running, watchdog ${watchdog})\n`);

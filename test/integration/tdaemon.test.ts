@@ -311,7 +311,7 @@ describe('tdaemon stop', { concurrency: true }, () => {
     const stop = await td(dir, '--pidfile', pidfile, 'stop', '--stop-timeout', '0.5');
     const took = Date.now() - began;
     assert.equal(stop.code, 0, stop.stderr);
-    assert.equal(stop.stdout, `tdaemon: app stopped (pid ${pid})\n`);
+    assert.equal(stop.stdout, `tdaemon: app did not stop on SIGTERM within 0.5 s; killed (pid ${pid})\n`);
     assert.deepEqual(sessionMembers(pid), [], 'the session is empty');
     assert.ok(took >= 450, `stop waited for the timeout before SIGKILL (took ${took} ms)`);
     assert.ok(took < 5000, `stop did not wait for the default 10 s (took ${took} ms)`);
@@ -499,7 +499,7 @@ describe('tdaemon on bad input: one line, and its exit status', { concurrency: t
     const { dir } = setUp(t);
     const pidfile = path.join(dir, 'app.pid');
     const cases: Array<[string[], string]> = [
-      [['--pidfile', pidfile, 'frobnicate'], "tdaemon: unknown verb 'frobnicate'; verbs: start stop restart status reload logs reopen list export"],
+      [['--pidfile', pidfile, 'frobnicate'], "tdaemon: unknown verb 'frobnicate'; verbs: start stop restart status reload logs reopen list export completion"],
       [['--pidfile', pidfile, 'start', '--bogus', '--', 'sleep', '1'], "tdaemon: unrecognized option '--bogus'; try 'tdaemon --help'"],
       [['--pidfile', pidfile, '--bogus', 'status'], "tdaemon: unrecognized option '--bogus'; try 'tdaemon --help'"],
       [['start', '--', 'sleep', '1'], 'tdaemon: give --pidfile FILE or --name NAME to say which daemon'],

@@ -191,7 +191,7 @@ describe('tdaemon start --respawn', { concurrency: true }, () => {
     const before = d.report();
     // Its command is down: a script must not read that as running; but no second copy starts.
     const status = await d.td('status');
-    const again = await d.td('start', '--respawn', '--', RUNS, count, 'stay');
+    const again = await d.td('start', '--respawn', '--', RUNS, count, 'exit:1');
     const after = d.report();
     // Judged only if both calls fell inside one and the same wait.
     if (before?.state === 'backoff' && after?.state === 'backoff' && before.restarts === after.restarts) {
@@ -248,7 +248,7 @@ describe('tdaemon start --respawn', { concurrency: true }, () => {
     const status = await d.td('status');
     assert.equal(status.code, 0);
     assert.match(status.stdout, new RegExp(`^app: running \\(pid ${child}, up \\d+s\\), watchdog lost \\(pid ${watchdog} is gone\\) `));
-    const again = await d.start(['--wait', '0.2'], ['sleep', '1000']);
+    const again = await d.start(['--wait', '0.2'], ['sh', '-c', 'sleep 1000 & exec sleep 1000']);
     assert.equal(again.code, 0);
     assert.equal(again.stdout, `tdaemon: app already running (pid ${child}, watchdog lost)\n`);
     const stop = await d.td('stop');

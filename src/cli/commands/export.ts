@@ -15,7 +15,7 @@ export const EXPORT_OPTIONS: Record<string, Options> = {
  */
 export const exportCommand: Command = {
   name: 'export',
-  usage: 'tdaemon -c FILE export systemd [--supervisor] [--dir DIR [--force]] [--prefix P]\n       tdaemon [--pidfile FILE | --name NAME] export systemd|supervisord [--dir DIR [--force]] [--prefix P]',
+  usage: 'tdaemon -c FILE export systemd [--supervisor] [--dir DIR [--force]] [--prefix P]\n       tdaemon {--pidfile FILE | --name NAME} export systemd|supervisord [--dir DIR [--force]] [--prefix P]',
   describe: 'write systemd units for the programs of a config, or for one daemon; or a daemon as a [program:x] section',
   options: EXPORT_OPTIONS,
   takesCommand: true,

@@ -1,4 +1,5 @@
 import type { Command } from './command';
+import { completionCommand } from './completion';
 import { exportCommand } from './export';
 import { listCommand } from './list';
 import { logsCommand } from './logs';
@@ -21,5 +22,6 @@ export const COMMANDS: readonly Command[] = [
   reopenCommand,
   listCommand,
   exportCommand,
+  completionCommand,
   ...SUPERVISOR_COMMANDS,
 ];

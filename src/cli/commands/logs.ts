@@ -10,7 +10,7 @@ import type { Command } from './command';
 
 export const logsCommand: Command = {
   name: 'logs',
-  usage: 'tdaemon [--pidfile FILE | --name NAME] logs [-n N] [-f]',
+  usage: 'tdaemon {--pidfile FILE | --name NAME} logs [-n N] [-f]',
   describe: "print the end of the daemon's log, and follow it with -f",
   options: LOGS_OPTIONS,
   takesCommand: false,

@@ -7,7 +7,7 @@ import type { Command } from './command';
 
 export const reloadCommand: Command = {
   name: 'reload',
-  usage: 'tdaemon [--pidfile FILE | --name NAME] reload [--reload-signal SIG]',
+  usage: 'tdaemon {--pidfile FILE | --name NAME} reload [--reload-signal SIG]',
   describe: 'send the reload signal (HUP) to the daemon',
   options: RELOAD_OPTIONS,
   takesCommand: false,

@@ -7,7 +7,7 @@ import { renderStop } from './stop';
 
 export const restartCommand: Command = {
   name: 'restart',
-  usage: 'tdaemon [--pidfile FILE | --name NAME] restart [OPTION]... [[--] COMMAND [ARG]...]',
+  usage: 'tdaemon {--pidfile FILE | --name NAME} restart [OPTION]... [[--] COMMAND [ARG]...]',
   describe: 'stop, then start again as recorded: command, options, environment (or with the COMMAND given)',
   options: { ...START_OPTIONS, ...RESTART_OPTIONS, ...STOP_OPTIONS, ...RELOAD_OPTIONS },
   takesCommand: true,

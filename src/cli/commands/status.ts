@@ -8,7 +8,7 @@ import type { Command } from './command';
 
 export const statusCommand: Command = {
   name: 'status',
-  usage: 'tdaemon [--pidfile FILE | --name NAME] status [--json]',
+  usage: 'tdaemon {--pidfile FILE | --name NAME} status [--json]',
   describe: 'say whether the daemon runs; exit 0 running, 1 dead, 3 not running, 4 unknown',
   options: STATUS_OPTIONS,
   takesCommand: false,

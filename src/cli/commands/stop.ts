@@ -9,7 +9,7 @@ import type { Command } from './command';
 
 export const stopCommand: Command = {
   name: 'stop',
-  usage: 'tdaemon [--pidfile FILE | --name NAME] stop [OPTION]...',
+  usage: 'tdaemon {--pidfile FILE | --name NAME} stop [OPTION]...',
   describe: 'stop the daemon and every process it started',
   options: STOP_OPTIONS,
   takesCommand: false,
@@ -37,9 +37,10 @@ export function renderStop(paths: DaemonPaths, outcome: StopOutcome): number {
       return EXIT.OK;
     }
     case 'stopped':
-      if (outcome.watchdogWasLost) say(`${name} stopped (pid ${outcome.pid}; its watchdog was already gone)`);
-      else if (outcome.watchdog !== null) say(`${name} stopped (${outcome.pid === null ? 'no command was running' : `pid ${outcome.pid}`}, watchdog ${outcome.watchdog})`);
-      else say(`${name} stopped (pid ${outcome.pid})`);
+      if (outcome.killed) {
+        const { signal, timeoutMs } = outcome.killed;
+        say(`${name} did not stop on ${signal} within ${timeoutMs / 1000} s; killed (${stoppedWhat(outcome)})`);
+      } else say(`${name} stopped (${stoppedWhat(outcome)})`);
       sayProblems(name, outcome.problems);
       return EXIT.OK;
     case 'stopped-untracked':
@@ -58,6 +59,13 @@ export function renderStop(paths: DaemonPaths, outcome: StopOutcome): number {
       complain(`${name}: processes survived SIGKILL: ${outcome.pids.join(' ')} (stuck in the kernel?)`);
       return EXIT.FAILURE;
   }
+}
+
+/** "pid N" of the command, and its watchdog (the command may not have been running). */
+function stoppedWhat(outcome: Extract<StopOutcome, { kind: 'stopped' }>): string {
+  const command = outcome.pid === null ? 'no command was running' : `pid ${outcome.pid}`;
+  if (outcome.watchdogWasLost) return `${command}; its watchdog was already gone`;
+  return outcome.watchdog === null ? command : `${command}, watchdog ${outcome.watchdog}`;
 }
 
 /** What was stopped is stopped; a file that could not be removed (a read-only file system) is said on stderr. */
