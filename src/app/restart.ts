@@ -74,6 +74,7 @@ function fromRecord(record: DaemonRecord): StartOverrides {
     stopTimeoutMs: record.stopTimeoutMs,
     reloadSignal: record.reloadSignal as NodeJS.Signals,
     respawn: record.respawn,
+    commandPidfile: record.forking?.commandPidfile,
   });
 }
 

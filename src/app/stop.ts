@@ -2,6 +2,7 @@ import { removeOrphanTemps } from '../common/atomic-file';
 import { describeErrno } from '../common/errors';
 import type { DaemonPaths } from '../model/daemon-paths';
 import { isWatched, type DaemonRecord, type WatchedRecord } from '../model/record';
+import { daemonCgroup, removeCgroup } from '../os/cgroup';
 import { familyOfRecord, leftoversOf, untrackedOf } from '../os/daemon-family';
 import { familyMembers, isSameProcess, sleep, stopFamily, trySignal } from '../os/family';
 import { forgetRecord } from '../os/state-file';
@@ -52,6 +53,8 @@ export async function stopDaemon(paths: DaemonPaths, options: StopOptions): Prom
 export async function stopClaimed(paths: DaemonPaths, options: StopOptions): Promise<StopOutcome> {
   const outcome = await stopByVerdict(paths, options, probe(paths));
   for (const file of [paths.pidfile, paths.statefile, paths.stopfile]) removeOrphanTemps(file);
+  // The daemon's cgroup goes once empty (the kernel refuses while it is not).
+  if (outcome.kind !== 'unknown' && outcome.kind !== 'survivors') removeCgroup(daemonCgroup(paths.pidfile));
   return outcome;
 }
 

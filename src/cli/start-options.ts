@@ -1,6 +1,7 @@
 import type { StartOptions } from '../app/start';
 import type { StartOverrides } from '../app/restart';
 import type { StopOptions } from '../app/stop';
+import path = require('node:path');
 import { DaemonError } from '../model/errors';
 import type { RespawnPolicy } from '../model/record';
 import { DEFAULTS } from '../policy/defaults';
@@ -33,7 +34,23 @@ export function startOverrides(argv: Words): StartOverrides {
     ...stopOverrides(argv),
     reloadSignal: parseSignalOption('reload-signal', one(argv['reload-signal'])),
     respawn: respawnPolicy(argv),
+    commandPidfile: forkingPidfile(argv),
   };
+}
+
+/**
+ * --forking and --command-pidfile go together (systemd's Type=forking with
+ * PIDFile=): tdaemon does not guess which of the processes a command left
+ * is its main one.
+ */
+function forkingPidfile(argv: Words): string | undefined {
+  const file = one(argv['command-pidfile']);
+  if (argv.forking !== true) {
+    if (file !== undefined) throw new DaemonError('USAGE', '--command-pidfile needs --forking');
+    return undefined;
+  }
+  if (file === undefined || file === '') throw new DaemonError('USAGE', '--forking needs --command-pidfile FILE, the pidfile the command writes');
+  return path.resolve(file);
 }
 
 /** --stop-signal and --stop-timeout as given; undefined means "as recorded". */

@@ -86,9 +86,25 @@ const WATCHDOG_FIELDS: Record<keyof WatchdogReport, Check> = {
   watchdogRssKb: countOrNull,
 };
 
+/** Fields added later: absent means null. */
+const OPTIONAL_FIELDS: Record<string, Check> = {
+  cgroup: stringOrNull,
+  forking: (v) => v === null || (isObject(v) && firstProblem(v, FORKING_FIELDS) === null),
+};
+
+const FORKING_FIELDS: Record<string, Check> = {
+  commandPidfile: string,
+  sid: pid,
+  sidStartTicks: string,
+};
+
 function recordProblem(value: Record<string, unknown>): string | null {
   const problem = firstProblem(value, RECORD_FIELDS);
   if (problem !== null) return problem;
+  for (const [name, check] of Object.entries(OPTIONAL_FIELDS)) {
+    if (name in value && !check(value[name])) return `'${name}' has a bad value (${JSON.stringify(value[name])?.slice(0, 40)})`;
+  }
+  if (isObject(value.forking) && value.watchdog !== null) return "'forking' and 'watchdog' cannot both be set";
   if (value.respawn === null && value.watchdog === null) return null;
   if (value.respawn === null || value.watchdog === null) return "'respawn' and 'watchdog' disagree";
   if (!isObject(value.respawn)) return "'respawn' is not an object";

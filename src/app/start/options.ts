@@ -17,4 +17,9 @@ export interface StartOptions {
   stopTimeoutMs: number;
   reloadSignal: NodeJS.Signals;
   respawn: RespawnPolicy | null;
+  /**
+   * --forking --command-pidfile FILE (absolute): the command puts itself in
+   * the background and writes its main process's pid to FILE (forking.ts).
+   */
+  commandPidfile?: string;
 }

@@ -40,21 +40,45 @@ export function renderStart(paths: DaemonPaths, outcome: StartOutcome): number {
     case 'went-background':
       complain(
         `${name}: the command put itself in the background (pids ${outcome.pids.join(' ')} still ran; now killed); ` +
-          `run it in the foreground, without '&' or a daemonize option`,
+          `run it in the foreground, without '&' or a daemonize option${FOREGROUND_HINT}`,
       );
       return EXIT.FAILURE;
+    case 'went-background-unsure':
+      complain(
+        `${name}: the command exited 0 and put itself in the background: pids ${outcome.suspects.join(' ')} run its program, ` +
+          `started since, and were left running (without a cgroup, which needs root, tdaemon cannot tell them for sure); ` +
+          `run it in the foreground${FOREGROUND_HINT}`,
+      );
+      return EXIT.FAILURE;
+    case 'forking-failed': {
+      const what = [
+        outcome.stopped.length > 0 ? `pids ${outcome.stopped.join(' ')} of it stopped` : '',
+        outcome.survivors.length > 0 ? `pids ${outcome.survivors.join(' ')} survived SIGKILL` : '',
+        outcome.suspects.length > 0 ? `pids ${outcome.suspects.join(' ')} run its program, started since, and were left running` : '',
+      ].filter(Boolean);
+      complain(`${name}: ${outcome.problem}${what.length > 0 ? ` (${what.join('; ')})` : ''}; last lines of ${outcome.log}:`);
+      printTails(outcome.log, outcome.tails);
+      return EXIT.FAILURE;
+    }
     case 'watchdog-silent':
       complain(`${name}: the watchdog (pid ${outcome.watchdog}) did not start the command within ${outcome.limitMs / 1000} s`);
       return EXIT.FAILURE;
     case 'died-early': {
       const after = outcome.watchdogGoesOn ? "; its watchdog goes on by the restart policy ('tdaemon stop' ends it)" : '';
       complain(`${name} ${outcome.how} within ${outcome.waitMs / 1000} s of starting${after}; last lines of ${outcome.log}:`);
-      for (const tail of outcome.tails) {
-        if (tail.file !== outcome.log) writeQuietly(2, `  ${tail.file}:\n`);
-        for (const line of tail.lines) writeQuietly(2, `  ${line}\n`);
-      }
+      printTails(outcome.log, outcome.tails);
       return EXIT.FAILURE;
     }
+  }
+}
+
+/** How the servers people meet most stay in the foreground, or how tdaemon tracks one that will not. */
+const FOREGROUND_HINT = " (nginx -g 'daemon off;', redis-server --daemonize no), or start it with --forking --command-pidfile FILE";
+
+function printTails(log: string, tails: Array<{ file: string; lines: string[] }>): void {
+  for (const tail of tails) {
+    if (tail.file !== log) writeQuietly(2, `  ${tail.file}:\n`);
+    for (const line of tail.lines) writeQuietly(2, `  ${line}\n`);
   }
 }
 
