@@ -22,7 +22,7 @@ export const START_OPTIONS: Record<string, Options> = {
   group: { type: 'string', requiresArg: true, describe: 'run with GROUP as its group (root only)' },
   wait: { type: 'string', requiresArg: true, describe: `seconds the command must stay up for start to succeed [default: ${shownDefault(DEFAULTS.waitMs, 'seconds')}]` },
   respawn: { type: 'boolean', describe: 'run under a watchdog that starts the command again when it dies' },
-  forking: { type: 'boolean', describe: 'the command puts itself in the background (nginx, redis daemonize yes): wait for it to exit 0, then track the pid it writes to --command-pidfile' },
+  forking: { type: 'boolean', describe: 'the command puts itself in the background (nginx, redis): once it exits 0, track the pid it wrote to --command-pidfile' },
   'command-pidfile': { type: 'string', requiresArg: true, describe: 'with --forking: the pidfile the command itself writes (FILE)' },
   restart: { type: 'string', requiresArg: true, describe: `with --respawn: on-failure or always [default: ${DEFAULTS.respawn.restart}]` },
   'no-restart-exit': { type: 'string', requiresArg: true, describe: 'with --respawn: an exit code that means stop for good (repeatable)' },

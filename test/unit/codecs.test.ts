@@ -25,10 +25,19 @@ describe('the state file codec trusts nothing it did not check', () => {
     ['a pid that is not one', JSON.stringify({ ...record, pid: -3 }), "its field 'pid' has a bad value (-3)"],
     ['an empty command', JSON.stringify({ ...record, command: [] }), "its field 'command' has a bad value ([])"],
     ['half watched', JSON.stringify({ ...record, watchdog: {} }), "its field 'respawn' and 'watchdog' disagree"],
+    ['a cgroup that is not a path', JSON.stringify({ ...record, cgroup: 3 }), "its field 'cgroup' has a bad value (3)"],
+    ['forking without its session', JSON.stringify({ ...record, forking: { commandPidfile: '/run/x.pid' } }), "its field 'forking' has a bad value ({\"commandPidfile\":\"/run/x.pid\"})"],
   ];
   for (const [name, input, reason] of table) {
     it(name, () => assert.deepEqual(parseStateText(input), { kind: 'invalid', reason }));
   }
+
+  it('reads a forking record with its cgroup back, and a record written before either field as it was', () => {
+    const forking: PlainRecord = { ...record, cgroup: '/sys/fs/cgroup/tdaemon/web.pid-0123456789abcdef', forking: { commandPidfile: '/run/nginx.pid', sid: 77, sidStartTicks: '12' } };
+    assert.deepEqual(parseStateText(formatStateText(forking)), { kind: 'ok', record: forking });
+    assert.equal(Object.hasOwn(record, 'forking'), false);
+    assert.deepEqual(parseStateText(text), { kind: 'ok', record });
+  });
 });
 
 describe('pidfiles and stop requests', () => {

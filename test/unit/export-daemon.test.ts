@@ -55,6 +55,16 @@ describe('export systemd of a recorded daemon, field by field', () => {
     });
   });
 
+  it('a forking daemon (start --forking --command-pidfile): Type=forking with PIDFile=', () => {
+    const record: PlainRecord = { ...PLAIN, command: ['nginx', '-c', '/etc/nginx/nginx.conf'], forking: { commandPidfile: '/run/nginx%.pid', sid: 100, sidStartTicks: '5' } };
+    const service = parseUnit(exportDaemonUnit(record, 'tdaemon', FACTS).file.text).Service;
+    assert.deepEqual(service.slice(0, 3), [
+      ['Type', 'forking'],
+      ['PIDFile', '/run/nginx%%.pid'],
+      ['ExecStart', '/usr/bin/server -c /etc/nginx/nginx.conf'],
+    ]);
+  });
+
   it('a watched daemon with every start option', () => {
     const record = watched(
       { restart: 'always', noRestartExitCodes: [3, 4], minUptimeMs: 5000, backoffMaxMs: 8000, maxRestarts: 4, restartWindowMs: 30000 },
