@@ -22,7 +22,10 @@ export function familyOfRecord(paths: DaemonPaths, record: DaemonRecord, spare: 
   } else if (!watch) session = { sid: record.pid, leaderStartTicks: record.startTicks };
   else if (watch.childPid && watch.childStartTicks) session = { sid: watch.childPid, leaderStartTicks: watch.childStartTicks };
   const family: Family = { session, tag: { pidfile: paths.pidfile, sinceTicks: record.forking ? record.forking.sidStartTicks : record.startTicks }, spare };
-  if (main) family.process = main;
+  if (main) {
+    family.process = main;
+    family.descendantsOf = main;
+  }
   const cgroup = recordedCgroup(paths, record);
   if (cgroup !== null) family.cgroup = cgroup;
   return family;

@@ -33,6 +33,8 @@ export interface Family {
   tag?: { pidfile: string; sinceTicks: string };
   /** A cgroup2 directory made for the daemon alone (os/cgroup.ts): every process in it is a member. */
   cgroup?: string;
+  /** The children of this process, and theirs, wherever their session (a forking server's main process). */
+  descendantsOf?: { pid: number; startTicks: string };
   spare?: readonly number[];
 }
 
@@ -61,6 +63,21 @@ export function familyMembers(family: Family, all: ProcStat[] = listLiveProcesse
     const known = new Set(members.map((m) => m.pid));
     for (const p of all) {
       if (inGroup.has(p.pid) && !known.has(p.pid) && !spared.has(p.pid)) members.push({ ...p, inSession: false });
+    }
+  }
+  const root = family.descendantsOf;
+  if (root && all.some((p) => p.pid === root.pid && p.startTicks === root.startTicks)) {
+    const found = new Set([root.pid]);
+    const floor = Number(root.startTicks);
+    const known = new Set(members.map((m) => m.pid));
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const p of all) {
+        if (found.has(p.pid) || !found.has(p.ppid) || Number(p.startTicks) < floor) continue;
+        found.add(p.pid);
+        grew = true;
+        if (!known.has(p.pid) && !spared.has(p.pid)) members.push({ ...p, inSession: false });
+      }
     }
   }
   if (tag) {

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { cgroup2Mount, daemonCgroup, pathHash } from '../../src/os/cgroup';
+import { familyMembers } from '../../src/os/family';
 
 // Lines of /proc/self/mountinfo as a hybrid machine (cgroup v1 controllers,
 // cgroup2 at /sys/fs/cgroup/unified) and a unified one print them.
@@ -29,5 +30,27 @@ describe('the cgroup of a daemon', () => {
     assert.notEqual(daemonCgroup('/srv/a/web.pid', '/m'), daemonCgroup('/srv/b/web.pid', '/m'));
     assert.equal(daemonCgroup('/srv/odd name\n.pid', '/m')?.startsWith('/m/tdaemon/odd_name_.pid-'), true);
     assert.equal(daemonCgroup('/run/web.pid', null), null);
+  });
+});
+
+describe("a forking server's family: the descendants of its main process", () => {
+  const stat = (pid: number, ppid: number, session: number, startTicks: string) => ({ pid, ppid, pgrp: session, session, state: 'S', startTicks });
+  const all = [
+    stat(1, 0, 1, '1'),
+    stat(500, 1, 500, '100'), // the main process
+    stat(501, 500, 500, '101'), // a worker in its session
+    stat(502, 500, 502, '102'), // a child that made a session of its own
+    stat(503, 502, 502, '103'), // and its child
+    stat(600, 1, 600, '90'), // a stranger, older
+    stat(601, 600, 600, '104'), // the stranger's child
+  ];
+
+  it('finds every descendant, whatever its session, and no stranger', () => {
+    const pids = familyMembers({ descendantsOf: { pid: 500, startTicks: '100' } }, all).map((m) => m.pid);
+    assert.deepEqual(pids.sort(), [501, 502, 503]);
+  });
+
+  it('finds nothing when the pid now names another process', () => {
+    assert.deepEqual(familyMembers({ descendantsOf: { pid: 500, startTicks: '99' } }, all), []);
   });
 });
