@@ -73,6 +73,7 @@ export function cgroupPids(dir: string): number[] {
 export function spawnInCgroup<T>(dir: string | null, spawn: () => T): { result: T; joined: boolean } {
   const own = ownCgroup();
   if (dir === null || own === null) return { result: spawn(), joined: false };
+  sweepEmptyCgroups(path.dirname(dir));
   try {
     fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
     fs.writeFileSync(path.join(dir, 'cgroup.procs'), `${process.pid}\n`);
@@ -98,6 +99,33 @@ export function removeCgroup(dir: string | null): void {
     fs.rmdirSync(dir);
   } catch {
     // busy, gone, or not ours to remove
+  }
+}
+
+/** A group made this long ago may be swept once empty: a start joins its group within milliseconds of making it. */
+const SWEEP_AFTER_MS = 60000;
+
+/**
+ * Removes the groups of daemons that ended without a stop (killed, or
+ * exited by themselves): the kernel refuses to remove one that still holds
+ * a process (EBUSY), so only empty ones go. A start that was about to join
+ * one just emptied finds it gone, and starts without a group.
+ */
+function sweepEmptyCgroups(parent: string): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(parent);
+  } catch {
+    return;
+  }
+  const before = Date.now() - SWEEP_AFTER_MS;
+  for (const name of names) {
+    const dir = path.join(parent, name);
+    try {
+      if (fs.statSync(dir).isDirectory() && fs.statSync(dir).mtimeMs < before) fs.rmdirSync(dir);
+    } catch {
+      // busy (it runs), a file of the parent group, or gone
+    }
   }
 }
 
