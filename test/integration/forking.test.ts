@@ -288,8 +288,7 @@ describe('tdaemon start --forking with real servers', { concurrency: true }, () 
     const asNobody = (...args: string[]): Promise<RunResult> => run('runuser', ['-u', 'nobody', '--', tdaemon, ...args], { cwd: dir, timeoutMs: 40000 });
     const port = await freePort();
     const { command, own, marker } = servers[1].prepare(dir, port);
-    const pidfile = path.join(dir, 'web.pid');
-    const start = await asNobody('--pidfile', pidfile, 'start', '--', ...command);
+    const start = await asNobody('--pidfile', path.join(dir, 'web.pid'), 'start', '--', ...command);
     const left = processesWith(marker);
     reaper.track(...left);
     assert.equal(start.code, 1);
@@ -303,13 +302,22 @@ describe('tdaemon start --forking with real servers', { concurrency: true }, () 
     process.kill(left[0], 'SIGTERM');
     await waitFor(() => isDead(left[0]) && !fs.existsSync(own), 'redis to end');
 
-    const forking = await asNobody('--pidfile', pidfile, 'start', '--forking', '--command-pidfile', own, '--', ...command);
+    // By name this time, in nobody's runtime directory: list shows it too.
+    const runtime = path.join(dir, 'run');
+    fs.mkdirSync(runtime, { mode: 0o700 });
+    fs.chownSync(runtime, 65534, 65534);
+    const byName = (...args: string[]): Promise<RunResult> => run('runuser', ['-u', 'nobody', '--', 'env', `XDG_RUNTIME_DIR=${runtime}`, tdaemon, '--name', 'web', ...args], { cwd: dir, timeoutMs: 40000 });
+    const forking = await byName('start', '--forking', '--command-pidfile', own, '--', ...command);
     reaper.track(...processesWith(marker), readPid(own));
     assert.equal(forking.code, 0, forking.stderr);
     const main = readPid(own)!;
-    assert.equal(readPid(pidfile), main);
+    assert.equal(readPid(path.join(runtime, 'tdaemon', 'web.pid')), main);
     assert.equal(await ping(port), '+PONG\r\n');
-    const stop = await asNobody('--pidfile', pidfile, 'stop');
+    const list = await run('runuser', ['-u', 'nobody', '--', 'env', `XDG_RUNTIME_DIR=${runtime}`, tdaemon, 'list', '--json'], { cwd: dir });
+    const rows = JSON.parse(list.stdout) as Array<{ name: string; state: string; pid: number }>;
+    assert.deepEqual(rows.map(({ name, state, pid }) => ({ name, state, pid })), [{ name: 'web', state: 'running', pid: main }]);
+    assert.equal((await byName('logs', '-n', '1')).code, 0);
+    const stop = await byName('stop');
     assert.equal(stop.stdout, `tdaemon: web stopped (pid ${main})\n`);
     assert.ok(isDead(main));
   });
