@@ -65,6 +65,12 @@ describe('export systemd of a recorded daemon, field by field', () => {
     ]);
   });
 
+  it('a forking daemon as a supervisord section: said not to carry over', () => {
+    const record: PlainRecord = { ...PLAIN, forking: { commandPidfile: '/run/nginx.pid', sid: 100, sidStartTicks: '5' } };
+    const { warnings } = exportProgramSection(record, '/run/web.pid', '/usr/bin/server');
+    assert.deepEqual(warnings, ["--forking --command-pidfile /run/nginx.pid: supervisor runs a program in the foreground; give the command its own foreground option (nginx -g 'daemon off;', redis-server --daemonize no)"]);
+  });
+
   it('a watched daemon with every start option', () => {
     const record = watched(
       { restart: 'always', noRestartExitCodes: [3, 4], minUptimeMs: 5000, backoffMaxMs: 8000, maxRestarts: 4, restartWindowMs: 30000 },
