@@ -104,6 +104,7 @@ function fromRecord(record: DaemonRecord, environment: Record<string, string> | 
     reloadSignal: record.reloadSignal as NodeJS.Signals,
     respawn: record.respawn,
     logRotation: record.logRotation ?? undefined,
+    commandPidfile: record.forking?.commandPidfile,
   });
 }
 

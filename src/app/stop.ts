@@ -3,6 +3,7 @@ import { procStatusField } from '../common/proc';
 import { describeErrno } from '../common/errors';
 import type { DaemonPaths } from '../model/daemon-paths';
 import { isWatched, type DaemonRecord, type WatchedRecord } from '../model/record';
+import { daemonCgroup, removeCgroup } from '../os/cgroup';
 import { familyOfRecord, leftoversOf, untrackedOf } from '../os/daemon-family';
 import { familyMembers, isSameProcess, sleep, stopFamily, trySignal, unsignallable } from '../os/family';
 import { forgetRecord } from '../os/state-file';
@@ -69,6 +70,8 @@ export async function stopClaimed(paths: DaemonPaths, options: StopOptions): Pro
   const verdict = probe(paths);
   const outcome = refusal(paths, verdict) ?? (await stopByVerdict(paths, options, verdict));
   for (const file of [paths.pidfile, paths.statefile, paths.environfile, paths.stopfile]) removeOrphanTemps(file);
+  // The daemon's cgroup goes once empty (the kernel refuses while it is not).
+  if (outcome.kind !== 'unknown' && outcome.kind !== 'survivors') removeCgroup(daemonCgroup(paths.pidfile));
   return outcome;
 }
 

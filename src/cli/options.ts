@@ -28,6 +28,8 @@ export const START_OPTIONS: Record<string, Options> = {
   },
   'ready-timeout': { type: 'string', requiresArg: true, describe: `with --ready: seconds to wait; then it is stopped and start fails [default: ${shownDefault(DEFAULTS.readyTimeoutMs, 'seconds')}]` },
   respawn: { type: 'boolean', describe: 'run under a watchdog that starts the command again when it dies' },
+  forking: { type: 'boolean', describe: 'the command puts itself in the background (nginx, redis): once it exits 0, track the pid it wrote to --command-pidfile' },
+  'command-pidfile': { type: 'string', requiresArg: true, describe: 'with --forking: the pidfile the command itself writes (FILE)' },
   restart: { type: 'string', requiresArg: true, describe: `with --respawn: on-failure or always [default: ${DEFAULTS.respawn.restart}]` },
   'no-restart-exit': { type: 'string', requiresArg: true, describe: 'with --respawn: an exit code that means stop for good (repeatable)' },
   'min-uptime': { type: 'string', requiresArg: true, describe: `with --respawn: seconds of running that count as healthy [default: ${shownDefault(DEFAULTS.respawn.minUptimeMs, 'seconds')}]` },

@@ -1,6 +1,7 @@
 import type { StartOptions } from '../app/start';
 import type { StartOverrides } from '../app/restart';
 import type { StopOptions } from '../app/stop';
+import path = require('node:path');
 import { DaemonError } from '../model/errors';
 import { parseReadySpec } from '../model/ready-spec';
 import type { LogRotation, RespawnPolicy } from '../model/record';
@@ -39,7 +40,25 @@ export function startOverrides(argv: Words): StartOverrides {
     ready: argv.ready === undefined ? undefined : parseReadySpec(one(argv.ready)!),
     readyTimeoutMs: argv['ready-timeout'] === undefined ? undefined : parseSeconds('ready-timeout', one(argv['ready-timeout']), DEFAULTS.readyTimeoutMs),
     logRotation: logRotation(argv),
+    commandPidfile: forkingPidfile(argv),
   };
+}
+
+/**
+ * --forking and --command-pidfile go together (systemd's Type=forking with
+ * PIDFile=): tdaemon does not guess which of the processes a command left
+ * is its main one.
+ */
+function forkingPidfile(argv: Words): string | undefined {
+  const file = one(argv['command-pidfile']);
+  if (argv.forking !== true) {
+    if (file !== undefined) throw new DaemonError('USAGE', '--command-pidfile needs --forking');
+    return undefined;
+  }
+  if (file === undefined || file === '') throw new DaemonError('USAGE', '--forking needs --command-pidfile FILE, the pidfile the command writes');
+  // As systemd's Type=forking: ready once the command exited 0 and its pidfile names a live server.
+  if (argv.ready !== undefined) throw new DaemonError('USAGE', '--ready does not combine with --forking: a forking server is ready once its command exits 0 and its pidfile names it');
+  return path.resolve(file);
 }
 
 /** --stop-signal and --stop-timeout as given; undefined means "as recorded". */

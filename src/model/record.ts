@@ -80,6 +80,25 @@ interface RecordBase {
    * older tdaemon, whose watched child writes to the log itself.
    */
   logRotation?: LogRotation | null;
+  /**
+   * The cgroup2 group the daemon was started in (os/cgroup.ts), or null.
+   * Absent in records written before it existed: read as null.
+   */
+  cgroup?: string | null;
+  /** Started with --forking: the pid recorded is the one the command wrote to its own pidfile. */
+  forking?: ForkingRecord | null;
+}
+
+/**
+ * A server that puts itself in the background (start --forking): the
+ * command ran, exited 0, and left its main process behind, which wrote
+ * COMMAND_PIDFILE. The record's pid and startTicks are that process's.
+ */
+export interface ForkingRecord {
+  commandPidfile: string;
+  /** The main process's session, and its leader's start time (or the launch's, when the leader is gone). */
+  sid: number;
+  sidStartTicks: string;
 }
 
 /** The pidfile names the command itself. */

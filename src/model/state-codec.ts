@@ -63,6 +63,8 @@ const OPTIONAL_FIELDS: Record<string, Check> = {
   commandPath: string,
   ready: string,
   readyTimeoutMs: count,
+  cgroup: stringOrNull,
+  forking: (v) => v === null || (isObject(v) && firstProblem(v, FORKING_FIELDS) === null),
 };
 
 const RESPAWN_FIELDS: Record<keyof RespawnPolicy, Check> = {
@@ -95,6 +97,12 @@ const WATCHDOG_FIELDS: Record<keyof WatchdogReport, Check> = {
 
 const ROTATION_FIELDS: Record<keyof LogRotation, Check> = { maxBytes: count, backups: count };
 
+const FORKING_FIELDS: Record<string, Check> = {
+  commandPidfile: string,
+  sid: pid,
+  sidStartTicks: string,
+};
+
 function recordProblem(value: Record<string, unknown>): string | null {
   const problem = firstProblem(value, RECORD_FIELDS) ?? firstProblem(value, OPTIONAL_FIELDS, true);
   if (problem !== null) return problem;
@@ -102,6 +110,7 @@ function recordProblem(value: Record<string, unknown>): string | null {
   if (rotation !== undefined && rotation !== null && !(isObject(rotation) && firstProblem(rotation, ROTATION_FIELDS) === null)) {
     return `'logRotation' has a bad value (${JSON.stringify(rotation)?.slice(0, 40)})`;
   }
+  if (isObject(value.forking) && value.watchdog !== null) return "'forking' and 'watchdog' cannot both be set";
   if (value.respawn === null && value.watchdog === null) return null;
   if (value.respawn === null || value.watchdog === null) return "'respawn' and 'watchdog' disagree";
   if (!isObject(value.respawn)) return "'respawn' is not an object";

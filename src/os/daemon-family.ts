@@ -1,19 +1,43 @@
+import fs = require('node:fs');
 import type { DaemonPaths } from '../model/daemon-paths';
 import type { DaemonRecord } from '../model/record';
+import { daemonCgroup } from './cgroup';
 import type { Family } from './family';
 
 /**
  * The processes a stop of this daemon must end: the command's session (a
- * plain daemon leads its own; a watched one's child leads another), and the
+ * plain daemon leads its own; a watched one's child leads another; a forking
+ * server's main process is in the session it made for itself), and the
  * processes that left it but carry the daemon's tag, started no earlier than
- * the process the pidfile names. SPARE is spared, as this process always is.
+ * the process the pidfile names, and everything in the daemon's cgroup when
+ * it was started in one. SPARE is spared, as this process always is.
  */
 export function familyOfRecord(paths: DaemonPaths, record: DaemonRecord, spare: readonly number[] = []): Family {
   const watch = record.watchdog;
   let session: Family['session'];
-  if (!watch) session = { sid: record.pid, leaderStartTicks: record.startTicks };
+  let main: Family['process'];
+  if (record.forking) {
+    session = { sid: record.forking.sid, leaderStartTicks: record.forking.sidStartTicks };
+    main = { pid: record.pid, startTicks: record.startTicks };
+  } else if (!watch) session = { sid: record.pid, leaderStartTicks: record.startTicks };
   else if (watch.childPid && watch.childStartTicks) session = { sid: watch.childPid, leaderStartTicks: watch.childStartTicks };
-  return { session, tag: { pidfile: paths.pidfile, sinceTicks: record.startTicks }, spare };
+  const family: Family = { session, tag: { pidfile: paths.pidfile, sinceTicks: record.forking ? record.forking.sidStartTicks : record.startTicks }, spare };
+  if (main) {
+    family.process = main;
+    family.descendantsOf = main;
+  }
+  const cgroup = recordedCgroup(paths, record);
+  if (cgroup !== null) family.cgroup = cgroup;
+  return family;
+}
+
+/**
+ * The daemon's cgroup, when its record says it was started in one: only the
+ * group derived from the pidfile's path is trusted, whatever the record says.
+ */
+export function recordedCgroup(paths: DaemonPaths, record: DaemonRecord): string | null {
+  const expected = daemonCgroup(paths.pidfile);
+  return record.cgroup && record.cgroup === expected ? expected : null;
 }
 
 /**
@@ -26,11 +50,15 @@ export function leftoversOf(paths: DaemonPaths, record: DaemonRecord): Family {
 }
 
 /**
- * Every process that carries the daemon's tag, when no record names any:
- * what a start killed between spawning and publishing left running. The tag
- * is in the environment the command (or its watchdog) starts with, so none
- * of them escapes it.
+ * Every process that carries the daemon's tag, or sits in its cgroup, when
+ * no record names any: what a start killed between spawning and publishing
+ * left running. The tag is in the environment the command (or its watchdog)
+ * starts with, so none of them escapes both, unless it rewrites its
+ * environment and no cgroup could be made.
  */
 export function untrackedOf(paths: DaemonPaths, spare: readonly number[] = []): Family {
-  return { tag: { pidfile: paths.pidfile, sinceTicks: '0' }, spare };
+  const family: Family = { tag: { pidfile: paths.pidfile, sinceTicks: '0' }, spare };
+  const cgroup = daemonCgroup(paths.pidfile);
+  if (cgroup !== null && fs.existsSync(cgroup)) family.cgroup = cgroup;
+  return family;
 }

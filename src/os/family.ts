@@ -1,4 +1,5 @@
 import { isLiveState, listLiveProcesses, readProcStat, type ProcStat } from '../common/proc';
+import { cgroupPids } from './cgroup';
 import { tagMatcher } from './tag';
 
 /**
@@ -30,6 +31,10 @@ export interface Family {
   /** One process by pid and start time (a stop that must reach the main process alone). */
   process?: { pid: number; startTicks: string };
   tag?: { pidfile: string; sinceTicks: string };
+  /** A cgroup2 directory made for the daemon alone (os/cgroup.ts): every process in it is a member. */
+  cgroup?: string;
+  /** The children of this process, and theirs, wherever their session (a forking server's main process). */
+  descendantsOf?: { pid: number; startTicks: string };
   spare?: readonly number[];
 }
 
@@ -52,6 +57,28 @@ export function familyMembers(family: Family, all: ProcStat[] = listLiveProcesse
   if (family.process && !spared.has(family.process.pid)) {
     const p = all.find((q) => q.pid === family.process!.pid && q.startTicks === family.process!.startTicks);
     if (p && !members.some((m) => m.pid === p.pid)) members.push({ ...p, inSession: false, alone: true });
+  }
+  if (family.cgroup) {
+    const inGroup = new Set(cgroupPids(family.cgroup));
+    const known = new Set(members.map((m) => m.pid));
+    for (const p of all) {
+      if (inGroup.has(p.pid) && !known.has(p.pid) && !spared.has(p.pid)) members.push({ ...p, inSession: false });
+    }
+  }
+  const root = family.descendantsOf;
+  if (root && all.some((p) => p.pid === root.pid && p.startTicks === root.startTicks)) {
+    const found = new Set([root.pid]);
+    const floor = Number(root.startTicks);
+    const known = new Set(members.map((m) => m.pid));
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const p of all) {
+        if (found.has(p.pid) || !found.has(p.ppid) || Number(p.startTicks) < floor) continue;
+        found.add(p.pid);
+        grew = true;
+        if (!known.has(p.pid) && !spared.has(p.pid)) members.push({ ...p, inSession: false });
+      }
+    }
   }
   if (tag) {
     const floor = Number(tag.sinceTicks);

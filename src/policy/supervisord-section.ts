@@ -29,6 +29,7 @@ export function exportProgramSection(record: DaemonRecord, pidfile: string, exec
   const command = quoteCommand(argv);
   if (command === null) lost('the command holds a line break, which a config value cannot');
   else lines.push(`command=${command}`);
+  if (record.forking) lost(`--forking --command-pidfile ${record.forking.commandPidfile}: supervisor runs a program in the foreground; give the command its own foreground option (nginx -g 'daemon off;', redis-server --daemonize no)`);
   const directory = quotePath(record.cwd);
   if (directory === null) lost('the directory holds a line break or a comment character after a space');
   else lines.push(`directory=${directory}`);

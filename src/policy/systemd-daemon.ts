@@ -29,6 +29,12 @@ export function exportDaemonUnit(record: DaemonRecord, prefix: string, facts: Da
   const unit: UnitLine[] = [directive('Description', escapeSpecifiers(`${record.name} (tdaemon ${facts.pidfile})`)), directive('After', 'network.target')];
   if (rules) unit.push(...startLimitLines(rules, 0, [`--max-restarts ${rules.crashLimit} --restart-window ${rules.crashWindowSecs}: more deaths than that in the window and it is given up.`]));
   const service: UnitLine[] = [directive('Type', 'exec')];
+  if (record.forking) {
+    // start --forking --command-pidfile: systemd's own model of such a server.
+    const pidfile = plainValue(record.forking.commandPidfile);
+    service[0] = directive('Type', 'forking');
+    service.push(pidfile === null ? lost('the command pidfile holds a line break') : directive('PIDFile', pidfile));
+  }
   // systemd's readiness is the service's own (Type=notify); it cannot watch a port, a file or a log line.
   if (record.ready !== undefined) service.push(lost(`--ready ${record.ready}: systemd cannot wait for it; Type=exec is ready once the command runs`));
   if (facts.executable === null) service.push(lost(`command '${record.command[0]}' is not found any more; ExecStart= names it as recorded`));

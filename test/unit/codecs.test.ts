@@ -36,10 +36,19 @@ describe('the state file codec trusts nothing it did not check', () => {
     ['a command file that is not a string', JSON.stringify({ ...record, commandPath: null }), "its field 'commandPath' has a bad value (null)"],
     ['a bad ready timeout', JSON.stringify({ ...record, ready: 'tcp:1', readyTimeoutMs: -1 }), "its field 'readyTimeoutMs' has a bad value (-1)"],
     ['a bad log rotation', JSON.stringify({ ...record, logRotation: { maxBytes: -1, backups: 2 } }), `its field 'logRotation' has a bad value ({"maxBytes":-1,"backups":2})`],
+    ['a cgroup that is not a path', JSON.stringify({ ...record, cgroup: 3 }), "its field 'cgroup' has a bad value (3)"],
+    ['forking without its session', JSON.stringify({ ...record, forking: { commandPidfile: '/run/x.pid' } }), "its field 'forking' has a bad value ({\"commandPidfile\":\"/run/x.pid\"})"],
   ];
   for (const [name, input, reason] of table) {
     it(name, () => assert.deepEqual(parseStateText(input), { kind: 'invalid', reason }));
   }
+
+  it('reads a forking record with its cgroup back, and a record written before either field as it was', () => {
+    const forking: PlainRecord = { ...record, cgroup: '/sys/fs/cgroup/tdaemon/web.pid-0123456789abcdef', forking: { commandPidfile: '/run/nginx.pid', sid: 77, sidStartTicks: '12' } };
+    assert.deepEqual(parseStateText(formatStateText(forking)), { kind: 'ok', record: forking });
+    assert.equal(Object.hasOwn(record, 'forking'), false);
+    assert.deepEqual(parseStateText(text), { kind: 'ok', record });
+  });
 
   it('takes a record with or without logRotation (older records have none)', () => {
     for (const logRotation of [undefined, null, { maxBytes: 1024, backups: 3 }]) {

@@ -61,6 +61,22 @@ describe('export systemd of a recorded daemon, field by field', () => {
     assert.match(file.text, /^# Not carried over: --ready tcp:127\.0\.0\.1:8080: /m);
   });
 
+  it('a forking daemon (start --forking --command-pidfile): Type=forking with PIDFile=', () => {
+    const record: PlainRecord = { ...PLAIN, command: ['nginx', '-c', '/etc/nginx/nginx.conf'], forking: { commandPidfile: '/run/nginx%.pid', sid: 100, sidStartTicks: '5' } };
+    const service = parseUnit(exportDaemonUnit(record, 'tdaemon', FACTS).file.text).Service;
+    assert.deepEqual(service.slice(0, 3), [
+      ['Type', 'forking'],
+      ['PIDFile', '/run/nginx%%.pid'],
+      ['ExecStart', '/usr/bin/server -c /etc/nginx/nginx.conf'],
+    ]);
+  });
+
+  it('a forking daemon as a supervisord section: said not to carry over', () => {
+    const record: PlainRecord = { ...PLAIN, forking: { commandPidfile: '/run/nginx.pid', sid: 100, sidStartTicks: '5' } };
+    const { warnings } = exportProgramSection(record, '/run/web.pid', '/usr/bin/server');
+    assert.deepEqual(warnings, ["--forking --command-pidfile /run/nginx.pid: supervisor runs a program in the foreground; give the command its own foreground option (nginx -g 'daemon off;', redis-server --daemonize no)"]);
+  });
+
   it('a watched daemon with every start option', () => {
     const record = watched(
       { restart: 'always', noRestartExitCodes: [3, 4], minUptimeMs: 5000, backoffMaxMs: 8000, maxRestarts: 4, restartWindowMs: 30000 },

@@ -1,4 +1,6 @@
-import { familyOfRecord } from '../../os/daemon-family';
+import { removeCgroup } from '../../os/cgroup';
+import { familyOfRecord, recordedCgroup } from '../../os/daemon-family';
+import { findSuspects } from '../../os/escaped';
 import { familyMembers, sleep, stopFamily } from '../../os/family';
 import { lastLines } from '../../os/log-tail';
 import { forgetRecord, readState } from '../../os/state-file';
@@ -6,6 +8,7 @@ import { describeExit } from '../../policy/describe';
 import { formatReadySpec, type ReadySpec } from '../../model/ready-spec';
 import type { ReadyCheck } from '../../os/ready-check';
 import { stopClaimed } from '../stop';
+import { commandProgram } from './forking';
 import type { StartOptions } from './options';
 import type { Plan } from './preflight';
 import type { Started } from './spawn';
@@ -30,6 +33,16 @@ export type FirstRun =
   | { kind: 'died-early'; how: string; waitMs: number; watchdogGoesOn: boolean; log: string; tails: LogTail[] }
   /** It exited 0 within --wait but left processes behind: it put itself in the background. */
   | { kind: 'went-background'; pids: number[] }
+  /**
+   * It exited 0 within --wait, and left nothing tdaemon can claim for sure
+   * (no cgroup); SUSPECTS run its program, as its user, started since: named, not signalled.
+   */
+  | { kind: 'went-background-unsure'; suspects: number[] }
+  /**
+   * --forking: PROBLEM says what went wrong; STOPPED were stopped, SURVIVORS
+   * outlived SIGKILL, SUSPECTS (no cgroup) are only named.
+   */
+  | { kind: 'forking-failed'; problem: string; stopped: number[]; survivors: number[]; suspects: number[]; log: string; tails: LogTail[] }
   | { kind: 'watchdog-silent'; watchdog: number; limitMs: number }
   /**
    * --ready did not hold: the command (or its watchdog) died first, as HOW
@@ -175,7 +188,17 @@ async function died(options: StartOptions, started: Started, plan: Plan, how: st
     const left = familyMembers(family).map((p) => p.pid);
     if (left.length > 0) await stopFamily(family, 'SIGKILL', 0);
     forgetRecord(paths, started.record.pid);
+    const cgroup = recordedCgroup(paths, started.record);
+    removeCgroup(cgroup);
     if (code === 0 && left.length > 0) return { kind: 'went-background', pids: left };
+    if (code === 0 && cgroup === null) {
+      // Without a cgroup, a server that called setsid and rewrote its
+      // environment (nginx, redis) is found by program, user and age only.
+      const program = commandProgram(options, plan);
+      const uid = plan.uid ?? process.getuid?.() ?? 0;
+      const suspects = program === null ? [] : findSuspects({ sinceTicks: started.record.startTicks, uid, program });
+      if (suspects.length > 0) return { kind: 'went-background-unsure', suspects };
+    }
   }
   const files = plan.errorLog ? [plan.log, plan.errorLog] : [plan.log];
   return {

@@ -19,6 +19,7 @@ import { claimRecord } from '../claim';
 import { probe } from '../probe';
 import { requireTrustedFiles } from '../trust';
 import { watchFirstRun, type FirstRun } from './first-run';
+import { checkForkingOptions, refuseRunningServer, watchForkingStart } from './forking';
 import type { StartOptions } from './options';
 import { preflight, type Plan } from './preflight';
 import { spawnDaemon, type Started } from './spawn';
@@ -65,6 +66,7 @@ export function startClaimed(options: StartOptions): Promise<StartOutcome> {
 
 async function withPlan(options: StartOptions, body: (plan: Plan) => Promise<StartOutcome>): Promise<StartOutcome> {
   closeInheritedDescriptors();
+  checkForkingOptions(options);
   const checked = preflight(options);
   if (checked.plan === null) throw checked.problems[0];
   try {
@@ -88,6 +90,7 @@ async function launch(options: StartOptions, plan: Plan): Promise<StartOutcome> 
   refuseForeign(paths, verdict);
   refuseUntracked(paths, verdict);
   refuseLeftovers(paths);
+  refuseRunningServer(options, plan);
   clearLeftovers(paths);
   const releaseLock = await lockWithin(paths, LOCK_TIMEOUT_MS, () => upVerdict(paths) !== null);
   if (releaseLock === null) return { kind: 'already-running', verdict: upVerdict(paths) ?? probe(paths) };
@@ -106,6 +109,7 @@ async function launch(options: StartOptions, plan: Plan): Promise<StartOutcome> 
     await releaseLock();
     resumeSignals();
   }
+  if (options.commandPidfile !== undefined) return watchForkingStart(options, started, plan, (record) => publish(paths, record, plan.environment));
   return watchFirstRun(options, started, plan, readyCheck);
 }
 

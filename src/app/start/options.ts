@@ -28,4 +28,9 @@ export interface StartOptions {
   readyTimeoutMs: number;
   /** With respawn: how the watchdog rotates the log; absent, never. */
   logRotation?: LogRotation;
+  /**
+   * --forking --command-pidfile FILE (absolute): the command puts itself in
+   * the background and writes its main process's pid to FILE (forking.ts).
+   */
+  commandPidfile?: string;
 }

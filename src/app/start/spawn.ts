@@ -5,6 +5,7 @@ import { hupIgnoringArgv, SHELL } from '../../common/hup-shim';
 import { readProcStat } from '../../common/proc';
 import { DaemonError } from '../../model/errors';
 import { formatReadySpec } from '../../model/ready-spec';
+import { daemonCgroup, spawnInCgroup } from '../../os/cgroup';
 import type { DaemonRecord, WatchdogReport } from '../../model/record';
 import type { StartOptions } from './options';
 import type { Plan } from './preflight';
@@ -50,16 +51,22 @@ export function spawnDaemon(options: StartOptions, plan: Plan): Started {
     ? [process.execPath, [...WATCHDOG_NODE_FLAGS, WATCHDOG_ENTRY, options.paths.pidfile, options.paths.name]]
     : [SHELL, hupIgnoringArgv(plan.exec, options.command.slice(1))];
   const watched = options.respawn !== null;
-  const child = spawnWithUmask(options.umask, () =>
-    spawn(file, argv, {
-      cwd: plan.cwd,
-      env: plan.env,
-      detached: true,
-      stdio: ['ignore', plan.logFd, plan.errorFd],
-      uid: watched ? undefined : plan.uid,
-      gid: watched ? undefined : plan.gid,
-    }),
+  // A plain daemon starts in a cgroup of its own where one can be made: what
+  // it forks away (setsid, a rewritten environment) is still found there.
+  const cgroup = watched ? null : daemonCgroup(options.paths.pidfile);
+  const { result: child, joined } = spawnInCgroup(cgroup, () =>
+    spawnWithUmask(options.umask, () =>
+      spawn(file, argv, {
+        cwd: plan.cwd,
+        env: plan.env,
+        detached: true,
+        stdio: ['ignore', plan.logFd, plan.errorFd],
+        uid: watched ? undefined : plan.uid,
+        gid: watched ? undefined : plan.gid,
+      }),
+    ),
   );
+  if (joined) record.cgroup = cgroup;
   const exited: Started['exited'] = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const ready = new Promise<void>((resolve, reject) => {
     child.once('error', (error) => reject(new DaemonError('SPAWN', `cannot start: ${describeErrno(error)}`, { cause: error })));

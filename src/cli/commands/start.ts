@@ -64,9 +64,26 @@ export function renderStart(paths: DaemonPaths, outcome: StartOutcome, requested
     case 'went-background':
       complain(
         `${name}: the command put itself in the background (pids ${outcome.pids.join(' ')} still ran; now killed); ` +
-          `run it in the foreground, without '&' or a daemonize option`,
+          `run it in the foreground, without '&' or a daemonize option${FOREGROUND_HINT}`,
       );
       return EXIT.FAILURE;
+    case 'went-background-unsure':
+      complain(
+        `${name}: the command exited 0 and put itself in the background: pids ${outcome.suspects.join(' ')} run its program, ` +
+          `started since, and were left running (without a cgroup, which needs root, tdaemon cannot tell them for sure); ` +
+          `run it in the foreground${FOREGROUND_HINT}`,
+      );
+      return EXIT.FAILURE;
+    case 'forking-failed': {
+      const what = [
+        outcome.stopped.length > 0 ? `pids ${outcome.stopped.join(' ')} of it stopped` : '',
+        outcome.survivors.length > 0 ? `pids ${outcome.survivors.join(' ')} survived SIGKILL` : '',
+        outcome.suspects.length > 0 ? `pids ${outcome.suspects.join(' ')} run its program, started since, and were left running` : '',
+      ].filter(Boolean);
+      complain(`${name}: ${outcome.problem}${what.length > 0 ? ` (${what.join('; ')})` : ''}; last lines of ${outcome.log}:`);
+      printTails(outcome.log, outcome.tails);
+      return EXIT.FAILURE;
+    }
     case 'watchdog-silent':
       complain(`${name}: the watchdog (pid ${outcome.watchdog}) did not start the command within ${outcome.limitMs / 1000} s`);
       return EXIT.FAILURE;
@@ -91,6 +108,9 @@ export function renderStart(paths: DaemonPaths, outcome: StartOutcome, requested
     }
   }
 }
+
+/** How the servers people meet most stay in the foreground, or how tdaemon tracks one that will not. */
+const FOREGROUND_HINT = " (nginx -g 'daemon off;', redis-server --daemonize no), or start it with --forking --command-pidfile FILE";
 
 /** "last lines of LOG:", or that the log (or both logs) is empty. */
 function tailsHeading(log: string, tails: LogTail[]): string {
