@@ -5,7 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { TDAEMON } from '../helpers/paths';
-import { isDead, readPid, Reaper, sessionMembers, waitFor } from '../helpers/processes';
+import { makeTestAccount } from '../helpers/account';
+import { isDead, procStatusField, readPid, Reaper, sessionMembers, waitFor } from '../helpers/processes';
 import { run, type RunResult } from '../helpers/run';
 
 const HAVE_SUPERVISORCTL = spawnSync('sh', ['-c', 'command -v supervisorctl'], { encoding: 'utf8' }).status === 0;
@@ -260,6 +261,21 @@ describe('tdaemon -c: a supervisord config file under one supervisor', { concurr
     const lines = text().join('').split('\n').filter(Boolean);
     assert.equal(lines.filter((l) => l.startsWith('line ')).length, 300);
     assert.equal(lines.filter((l) => l.startsWith('err ')).length, 300);
+  });
+
+  it("user= runs the program with the user's ids, supplementary groups, HOME, USER and LOGNAME", { skip: process.getuid?.() !== 0 && 'needs root' }, async (t) => {
+    const account = await makeTestAccount(t);
+    const s = supervised(t, `[program:as]\ncommand=sleep 1000\nuser=${account.user}\nstartsecs=0\n`);
+    const up = await s.td('up');
+    assert.equal(up.code, 0, up.stdout + up.stderr);
+    const pid = await s.pidOf('as');
+    assert.equal(procStatusField(pid, 'Uid'), `${account.uid}\t${account.uid}\t${account.uid}\t${account.uid}`);
+    assert.equal(procStatusField(pid, 'Gid'), `${account.gid}\t${account.gid}\t${account.gid}\t${account.gid}`);
+    const groups = procStatusField(pid, 'Groups')!.split(/\s+/).filter(Boolean).map(Number).sort((a, b) => a - b);
+    assert.deepEqual(groups, [account.gid, account.extraGid].sort((a, b) => a - b));
+    const env = fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    for (const entry of ['HOME=/nonexistent', `USER=${account.user}`, `LOGNAME=${account.user}`]) assert.ok(env.includes(entry), `${entry} in its environment`);
+    assert.equal((await s.td('shutdown')).code, 0);
   });
 
   it('a supervisor SIGKILLed loses nothing: the next up adopts its programs (no duplicate), stops and respawns them', async (t) => {

@@ -5,6 +5,7 @@ import { hupIgnoringArgv, SHELL } from '../../common/hup-shim';
 import { readProcStat } from '../../common/proc';
 import { DaemonError } from '../../model/errors';
 import type { DaemonRecord, WatchdogReport } from '../../model/record';
+import { withCredentials } from '../../os/privileges';
 import type { StartOptions } from './options';
 import type { Plan } from './preflight';
 
@@ -45,18 +46,20 @@ export interface Started {
  */
 export function spawnDaemon(options: StartOptions, plan: Plan): Started {
   const record = initialRecord(options, plan);
-  const [file, argv] = options.respawn
-    ? [process.execPath, [...WATCHDOG_NODE_FLAGS, WATCHDOG_ENTRY, options.paths.pidfile, options.paths.name]]
-    : [SHELL, hupIgnoringArgv(options.command[0], options.command.slice(1))];
   const watched = options.respawn !== null;
+  // The watchdog runs as root and switches for the command itself; a plain daemon switches here, with the user's groups.
+  const run = watched ? { command: options.command, uid: undefined, gid: undefined } : withCredentials(options.command, plan);
+  const [file, argv] = watched
+    ? [process.execPath, [...WATCHDOG_NODE_FLAGS, WATCHDOG_ENTRY, options.paths.pidfile, options.paths.name]]
+    : [SHELL, hupIgnoringArgv(run.command[0], run.command.slice(1))];
   const child = spawnWithUmask(options.umask, () =>
     spawn(file, argv, {
       cwd: plan.cwd,
       env: plan.env,
       detached: true,
       stdio: ['ignore', plan.logFd, plan.errorFd],
-      uid: watched ? undefined : plan.uid,
-      gid: watched ? undefined : plan.gid,
+      uid: run.uid,
+      gid: run.gid,
     }),
   );
   const exited: Started['exited'] = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
