@@ -64,7 +64,7 @@ export function openProcessLogs(spec: ProcessSpec, childlogdir: string, identifi
 /** The FIFOs a process's output goes through ('' for a channel written straight to its file), known from the config alone. */
 export function fifoPaths(spec: ProcessSpec, childlogdir: string, identifier: string, pipesDir: string): { stdout: string; stderr: string } {
   const { stdoutPath, stderrPath } = processLogPaths(spec, childlogdir, identifier);
-  const name = (channel: string) => path.join(pipesDir, `${encodeURIComponent(spec.namespec)}.${channel}`);
+  const name = (channel: string) => `${pipesDir}/${encodeURIComponent(spec.namespec)}.${channel}`;
   return {
     stdout: stdoutPath !== '' && spec.stdout.maxbytes > 0 ? name('stdout') : '',
     stderr: stderrPath !== '' && spec.stderr.maxbytes > 0 ? name('stderr') : '',
