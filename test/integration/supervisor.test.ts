@@ -45,6 +45,8 @@ class Supervised {
   /** Shuts the supervisor down (it stops its programs), then ends by pid whatever is left. */
   async end(): Promise<void> {
     const pid = this.supervisorPid ?? readPid(this.pidfile);
+    // A bare file keeps its pidfile elsewhere (the runtime directory): shut it down by its config all the same.
+    if (pid === null) await this.td('shutdown');
     if (pid !== null && !isDead(pid)) {
       await this.td('shutdown');
       if (!isDead(pid)) process.kill(pid, 'SIGTERM');
