@@ -3,6 +3,7 @@ import type { Readable, Writable } from 'node:stream';
 import { SHELL } from '../common/hup-shim';
 import { readProcStat } from '../common/proc';
 import { trySignal } from './family';
+import { withCredentials } from './privileges';
 
 /**
  * The next generation's shell: HUP ignored, waiting for its go on fd 3,
@@ -104,13 +105,15 @@ export class ReadyShellSpawner {
     // Node has no umask option for spawn: a child inherits the umask at fork.
     const previousUmask = umask === undefined ? null : process.umask(umask);
     try {
-      child = spawn(SHELL, ['-c', script, 'sh', ...command], {
+      // setpriv, where it does the switch, is exec'd by the shell at the go: the shell waits as the supervisor's user.
+      const run = withCredentials(command, { uid, gid });
+      child = spawn(SHELL, ['-c', script, 'sh', ...run.command], {
         cwd,
         env,
         detached: true,
         stdio: ['ignore', stdout, stderr, 'pipe'],
-        uid,
-        gid,
+        uid: run.uid,
+        gid: run.gid,
       });
     } catch (error) {
       this.options.onError(`cannot start ${command[0]}: ${(error as Error).message}`);

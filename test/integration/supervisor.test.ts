@@ -5,7 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { supervisorDefaultLog, TDAEMON } from '../helpers/paths';
-import { isDead, readPid, Reaper, sessionMembers, waitFor } from '../helpers/processes';
+import { makeTestAccount } from '../helpers/account';
+import { isDead, procStatusField, readPid, Reaper, sessionMembers, waitFor } from '../helpers/processes';
 import { run, type RunResult } from '../helpers/run';
 
 const HAVE_SUPERVISORCTL = spawnSync('sh', ['-c', 'command -v supervisorctl'], { encoding: 'utf8' }).status === 0;
@@ -44,6 +45,8 @@ class Supervised {
   /** Shuts the supervisor down (it stops its programs), then ends by pid whatever is left. */
   async end(): Promise<void> {
     const pid = this.supervisorPid ?? readPid(this.pidfile);
+    // A bare file keeps its pidfile elsewhere (the runtime directory): shut it down by its config all the same.
+    if (pid === null) await this.td('shutdown');
     if (pid !== null && !isDead(pid)) {
       await this.td('shutdown');
       if (!isDead(pid)) process.kill(pid, 'SIGTERM');
@@ -263,6 +266,21 @@ describe('tdaemon -c: a supervisord config file under one supervisor', { concurr
     assert.equal(lines.filter((l) => l.startsWith('err ')).length, 300);
   });
 
+  it("user= runs the program with the user's ids, supplementary groups, HOME, USER and LOGNAME", { skip: process.getuid?.() !== 0 && 'needs root' }, async (t) => {
+    const account = await makeTestAccount(t);
+    const s = supervised(t, `[program:as]\ncommand=sleep 1000\nuser=${account.user}\nstartsecs=0\n`);
+    const up = await s.td('up');
+    assert.equal(up.code, 0, up.stdout + up.stderr);
+    const pid = await s.pidOf('as');
+    assert.equal(procStatusField(pid, 'Uid'), `${account.uid}\t${account.uid}\t${account.uid}\t${account.uid}`);
+    assert.equal(procStatusField(pid, 'Gid'), `${account.gid}\t${account.gid}\t${account.gid}\t${account.gid}`);
+    const groups = procStatusField(pid, 'Groups')!.split(/\s+/).filter(Boolean).map(Number).sort((a, b) => a - b);
+    assert.deepEqual(groups, [account.gid, account.extraGid].sort((a, b) => a - b));
+    const env = fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    for (const entry of ['HOME=/nonexistent', `USER=${account.user}`, `LOGNAME=${account.user}`]) assert.ok(env.includes(entry), `${entry} in its environment`);
+    assert.equal((await s.td('shutdown')).code, 0);
+  });
+
   it('a supervisor SIGKILLed loses nothing: the next up adopts its programs (no duplicate), stops and respawns them', async (t) => {
     const s = supervised(t, '[program:kept]\ncommand=sh -c "sleep 1000 & wait"\nstartsecs=0\nstdout_logfile_maxbytes=0\n\n[program:other]\ncommand=sleep 1000\nstartsecs=0\nstdout_logfile_maxbytes=0\n');
     assert.equal((await s.td('up')).code, 0);
@@ -292,5 +310,58 @@ describe('tdaemon -c: a supervisord config file under one supervisor', { concurr
     const stop = await s.td('stop', 'kept');
     assert.equal(stop.stdout, 'kept: stopped\n');
     for (const pid of family) assert.ok(isDead(pid), `pid ${pid} of the adopted program was stopped`);
+  });
+
+  it('a supervisor SIGKILLed loses no line of a program writing through rotating logs: no SIGPIPE, and what it wrote meanwhile reaches the logs', async (t) => {
+    // A numbered line every 30 ms on stdout and on stderr (kept apart), and the number in a side file that shows progress while no supervisor reads.
+    const writer = 'i=0; while :; do i=$((i+1)); echo "out $i"; echo "err $i" >&2; echo $i > DIR/counter; sleep 0.03; done';
+    const s = supervised(t, `[program:num]\ncommand=sh -c '${writer}'\nstartsecs=0\nstdout_logfile=DIR/out.log\nstdout_logfile_maxbytes=300\nstdout_logfile_backups=100\nstderr_logfile=DIR/err.log\n`);
+    assert.equal((await s.td('up')).code, 0);
+    const pid = await s.pidOf('num');
+    const counter = () => Number(fs.readFileSync(path.join(s.dir, 'counter'), 'utf8').trim() || 0);
+    const holders = () => (JSON.parse(fs.readFileSync(`${s.pidfile}.runs`, 'utf8')) as { holders: Array<{ pid: number }> }).holders.map((h) => h.pid);
+    const [holder] = holders();
+    assert.ok(holder > 0 && !isDead(holder), 'a pipe holder runs');
+    s.reaper.track(holder);
+    assert.match(fs.readFileSync(`/proc/${holder}/cmdline`, 'utf8'), /^tdaemon-pipe-holder\0infinity\0$/);
+    // Oldest first: FILE.N ... FILE.1, FILE.
+    const age = (file: string) => Number(/\.(\d+)$/.exec(file)?.[1] ?? 0);
+    const logFiles = (prefix: string) => fs.readdirSync(s.dir).filter((f) => f.startsWith(prefix)).sort((x, y) => age(y) - age(x));
+    const logText = (prefix: string) => logFiles(prefix).map((f) => fs.readFileSync(path.join(s.dir, f), 'utf8')).join('');
+    await waitFor(() => logText('out.log').includes('out 10\n'), 'the first lines in the log');
+    const first = s.supervisorPid!;
+    process.kill(first, 'SIGKILL');
+    await waitFor(() => isDead(first), 'the supervisor to die');
+    s.supervisorPid = null;
+    // About a second of output while nothing reads the pipes.
+    const atKill = counter();
+    await waitFor(() => counter() >= atKill + 30, 'the program to write on while no supervisor runs');
+    assert.ok(!isDead(pid), 'no SIGPIPE: the program runs on');
+    const up = await s.td('up');
+    assert.equal(up.code, 0, up.stderr);
+    assert.equal(await s.pidOf('num'), pid, 'adopted');
+    await waitFor(() => isDead(holder), 'the old pipe holder to be ended by the new supervisor');
+    const [second] = holders();
+    s.reaper.track(second);
+    assert.ok(second !== holder && !isDead(second), 'the new supervisor has its own holder');
+    const later = counter() + 10;
+    await waitFor(() => logText('out.log').includes(`out ${later}\n`) && logText('err.log').includes(`err ${later}\n`), 'lines written after the new up');
+    const stop = await s.td('stop', 'num');
+    assert.equal(stop.code, 0, stop.stdout);
+    const last = counter();
+    for (const channel of ['out', 'err']) {
+      const numbers = logText(`${channel}.log`).split('\n').filter(Boolean).map((line) => {
+        assert.match(line, new RegExp(`^${channel} \\d+$`), `a whole line of ${channel}`);
+        return Number(line.split(' ')[1]);
+      });
+      const sorted = [...numbers].sort((a, b) => a - b);
+      assert.deepEqual(sorted, Array.from({ length: sorted.length }, (_, i) => i + 1), `${channel}: every number from 1 once`);
+      assert.ok(sorted.length >= last - 1, `${channel}: ${sorted.length} lines, the program counted ${last}`);
+      assert.deepEqual(numbers, sorted, `${channel}: in order`);
+    }
+    assert.ok(logFiles('out.log').length > 1, `stdout rotated: ${logFiles('out.log').join(' ')}`);
+    assert.equal((await s.td('shutdown')).code, 0);
+    assert.ok(isDead(second), 'shutdown ends the pipe holder');
+    assert.ok(!fs.existsSync(`${s.pidfile}.pipes`), 'and removes the FIFOs');
   });
 });

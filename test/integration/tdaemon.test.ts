@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { makeTestAccount } from '../helpers/account';
 import { binsForNobody, fixture, TDAEMON } from '../helpers/paths';
 import { isDead, isRunning, procSession, procState, procStatusField, readPid, Reaper, sessionMembers, waitFor } from '../helpers/processes';
 import { run, sh, type RunResult } from '../helpers/run';
@@ -644,6 +645,27 @@ describe('tdaemon environments and identities', { concurrency: true }, () => {
     const stop = await td(dir, '--pidfile', path.join(dir, 'app.pid'), 'stop', '--stop-timeout', '0.5');
     assert.equal(stop.code, 0, stop.stderr);
     assert.deepEqual(sessionMembers(pid), []);
+  });
+
+  it("--user (as root) gives the daemon the user's supplementary groups too, watched or not", { skip: !IS_ROOT && 'needs root' }, async (t) => {
+    const { dir, reaper } = setUp(t);
+    const account = await makeTestAccount(t); // removed after the reaper has ended the daemons
+    for (const respawn of [false, true]) {
+      const pidfile = path.join(dir, respawn ? 'watched.pid' : 'app.pid');
+      const start = await td(dir, '--pidfile', pidfile, 'start', ...(respawn ? ['--respawn'] : []), '--wait', '0.3', '--user', account.user, '--', 'sleep', marker());
+      reaper.trackPidfile(pidfile); // the watchdog's pid, for a watched daemon: ended first
+      assert.equal(start.code, 0, start.stderr);
+      const pid = Number(/started \(pid (\d+)/.exec(start.stdout)?.[1]);
+      reaper.track(pid);
+      const ids = `${account.uid}\t${account.uid}\t${account.uid}\t${account.uid}`;
+      // The same pid switches at its exec of setpriv, which may come a moment after start returns.
+      await waitFor(() => procStatusField(pid, 'Uid') === ids, 'real, effective, saved and filesystem uid of the user');
+      assert.equal(procStatusField(pid, 'Gid'), `${account.gid}\t${account.gid}\t${account.gid}\t${account.gid}`);
+      const groups = procStatusField(pid, 'Groups')!.split(/\s+/).filter(Boolean).map(Number).sort((a, b) => a - b);
+      assert.deepEqual(groups, [account.gid, account.extraGid].sort((a, b) => a - b), `Groups of ${respawn ? 'a watched' : 'a plain'} daemon`);
+      const stop = await td(dir, '--pidfile', pidfile, 'stop', '--stop-timeout', '0.5');
+      assert.equal(stop.code, 0, stop.stderr);
+    }
   });
 
   it('--env, --chdir and --umask reach the daemon; the pidfile stays 0644', async (t) => {

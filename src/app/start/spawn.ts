@@ -7,6 +7,7 @@ import { DaemonError } from '../../model/errors';
 import { formatReadySpec } from '../../model/ready-spec';
 import { daemonCgroup, spawnInCgroup } from '../../os/cgroup';
 import type { DaemonRecord, WatchdogReport } from '../../model/record';
+import { withCredentials } from '../../os/privileges';
 import type { StartOptions } from './options';
 import type { Plan } from './preflight';
 
@@ -47,10 +48,12 @@ export interface Started {
  */
 export function spawnDaemon(options: StartOptions, plan: Plan): Started {
   const record = initialRecord(options, plan);
-  const [file, argv] = options.respawn
-    ? [process.execPath, [...WATCHDOG_NODE_FLAGS, WATCHDOG_ENTRY, options.paths.pidfile, options.paths.name]]
-    : [SHELL, hupIgnoringArgv(plan.exec, options.command.slice(1))];
   const watched = options.respawn !== null;
+  // The watchdog runs as root and switches for the command itself; a plain daemon switches here, with the user's groups.
+  const run = watched ? { command: options.command, uid: undefined, gid: undefined } : withCredentials([plan.exec, ...options.command.slice(1)], plan);
+  const [file, argv] = watched
+    ? [process.execPath, [...WATCHDOG_NODE_FLAGS, WATCHDOG_ENTRY, options.paths.pidfile, options.paths.name]]
+    : [SHELL, hupIgnoringArgv(run.command[0], run.command.slice(1))];
   // A plain daemon starts in a cgroup of its own where one can be made: what
   // it forks away (setsid, a rewritten environment) is still found there.
   const cgroup = watched ? null : daemonCgroup(options.paths.pidfile);
@@ -61,8 +64,8 @@ export function spawnDaemon(options: StartOptions, plan: Plan): Started {
         env: plan.env,
         detached: true,
         stdio: ['ignore', plan.logFd, plan.errorFd],
-        uid: watched ? undefined : plan.uid,
-        gid: watched ? undefined : plan.gid,
+        uid: run.uid,
+        gid: run.gid,
       }),
     ),
   );

@@ -89,8 +89,6 @@ export class SupervisedProcess {
       keepReady: false,
       stdout: logs.stdout,
       stderr: logs.stderr,
-      stderrToStdout: logs.stderrToStdout,
-      onOutput: (stdout, stderr) => logs.attach(stdout, stderr),
       onExit: (pid, code, signal) => this.unit.childExited(pid, code, signal),
       onError: (message) => options.log(`${spec.namespec}: ${message}`),
     });
@@ -194,10 +192,11 @@ export class SupervisedProcess {
     return this.waitFor((s) => isSettled(s));
   }
 
-  dispose(): void {
+  /** Ends the watch and the spawner; resolves once the logs have read what is left in their pipes and are closed. */
+  dispose(): Promise<void> {
     if (this.adoptedWatch) clearTimeout(this.adoptedWatch);
     this.spawner.dispose();
-    this.options.logs.close();
+    return this.options.logs.close();
   }
 
   private previous: UnitStatus | null = null;

@@ -8,14 +8,16 @@ import { Faults, RpcFault, type ConfigChanges } from '../../control/protocol';
 import { startRpcServer, type RpcServer } from '../../control/rpc-server';
 import { createWebFace, type WebFace } from '../../control/web';
 import { DaemonError } from '../../model/errors';
+import { makeFifos } from '../../os/fifo';
 import { isSameProcess, stopFamily } from '../../os/family';
+import { PipeHolder, retireHolders, type HolderId } from '../../os/pipe-holder';
 import { PIDFILE_VARIABLE } from '../../os/tag';
 import { isSettled } from '../../policy/machine';
 import { Host } from '../../supervise/host';
 import { createBackend } from './backend';
 import { credentialsOf, planTcpListeners } from './listeners';
 import { readConfig, supervisorFiles, type SupervisorFiles } from './load';
-import { openProcessLogs } from './logs';
+import { fifoPaths, openProcessLogs } from './logs';
 import { SupervisedProcess } from './process';
 import { ProcessTable } from './table';
 
@@ -33,12 +35,17 @@ export class Supervisor {
   private stopping = false;
   private pending: SupervisorConfig | null = null;
   private readonly startedTicks = readProcStat(process.pid)?.startTicks ?? '0';
+  private readonly holder: PipeHolder;
+  /** Pipe holders an earlier supervisor left, ended once ours holds every pipe. */
+  private retiring: HolderId[] = [];
 
   constructor(
     private config: SupervisorConfig,
     readonly files: SupervisorFiles,
     private readonly host: Host,
-  ) {}
+  ) {
+    this.holder = new PipeHolder({ log: (line) => this.host.log(line), onChange: () => this.saveRuns() });
+  }
 
   /**
    * Builds every process, adopts the runs an earlier supervisor of this
@@ -46,8 +53,13 @@ export class Supervisor {
    * programs in priority order (an adopted one already runs).
    */
   async run(): Promise<void> {
+    this.makeFifosFor(this.config.groups.flatMap((g) => g.processes)); // one mkfifo for all
     for (const group of this.config.groups) this.addGroupProcesses(group);
     await this.adoptSurvivors();
+    this.refreshHolder();
+    retireHolders(this.retiring);
+    this.retiring = [];
+    this.saveRuns();
     const backend = createBackend({
       table: this.table,
       identifier: this.config.supervisord.identifier,
@@ -98,11 +110,12 @@ export class Supervisor {
 
   private addGroupProcesses(group: GroupSpec): SupervisedProcess[] {
     const settings = this.config.supervisord;
+    this.makeFifosFor(group.processes);
     return group.processes.map((spec) => {
       const process = new SupervisedProcess({
         spec,
         env: this.environmentFor(spec),
-        logs: openProcessLogs(spec, settings.childlogdir, settings.identifier, (message) => this.host.log(message)),
+        logs: openProcessLogs(spec, settings.childlogdir, settings.identifier, this.pipesDir, (message) => this.host.log(message)),
         // What carries the tag and started since this supervisor (or since an adopted run).
         tagFamily: (run) => ({ tag: { pidfile: this.tagOf(spec), sinceTicks: run ? String(Math.min(Number(run.startTicks), Number(this.startedTicks))) : this.startedTicks } }),
         log: (line) => this.host.log(line),
@@ -112,6 +125,25 @@ export class Supervisor {
       this.table.add(group.name, group.priority, process);
       return process;
     });
+  }
+
+  /** Where the FIFOs of the programs' output are (os/fifo.ts); they outlive a supervisor that is killed. */
+  private get pipesDir(): string {
+    return `${this.files.pidfile}.pipes`;
+  }
+
+  /** Creates the FIFOs SPECS need that are not there yet (one that is, an earlier supervisor's, is read again). */
+  private makeFifosFor(specs: readonly ProcessSpec[]): void {
+    const { childlogdir, identifier } = this.config.supervisord;
+    const paths = specs.flatMap((spec) => Object.values(fifoPaths(spec, childlogdir, identifier, this.pipesDir))).filter((p) => p !== '');
+    if (paths.length === 0) return;
+    fs.mkdirSync(this.pipesDir, { recursive: true, mode: 0o700 });
+    makeFifos(paths);
+  }
+
+  /** The pipe holder holds the FIFOs of the processes there are now. */
+  private refreshHolder(): void {
+    this.holder.hold(this.table.all().flatMap((p) => p.options.logs.fifos));
   }
 
   /** Where the supervisor records each program's run, so that a supervisor after it can adopt them. */
@@ -126,8 +158,9 @@ export class Supervisor {
       const run = p.status.run;
       if (run && run.startTicks) runs[p.spec.namespec] = { pid: run.pid, startTicks: run.startTicks, startedAt: run.startedAt };
     }
+    const holders = [this.holder.current, ...this.retiring].filter((h): h is HolderId => h !== null);
     try {
-      writeFileAtomic(this.runsFile, `${JSON.stringify({ format: 1, runs })}\n`, 0o644);
+      writeFileAtomic(this.runsFile, `${JSON.stringify({ format: 1, runs, holders })}\n`, 0o644);
     } catch (error) {
       this.host.log(`cannot write ${this.runsFile}: ${(error as Error).message}`);
     }
@@ -139,7 +172,8 @@ export class Supervisor {
    * program no longer in it is stopped, whole family, by its old tag.
    */
   private async adoptSurvivors(): Promise<void> {
-    const saved = readSavedRuns(this.runsFile);
+    const { runs: saved, holders } = readSavedRuns(this.runsFile);
+    this.retiring = holders;
     const strays: Array<Promise<number[]>> = [];
     for (const [namespec, run] of Object.entries(saved)) {
       if (!isSameProcess(run.pid, run.startTicks)) continue;
@@ -208,15 +242,17 @@ export class Supervisor {
     if (this.table.hasGroup(name)) throw new RpcFault(Faults.ALREADY_ADDED, name);
     this.config = { ...this.config, groups: [...this.config.groups.filter((g) => g.name !== name), group] };
     const added = this.addGroupProcesses(group);
+    this.refreshHolder();
     void this.startAll(added.filter((p) => p.spec.autostart));
   }
 
   private removeGroup(name: string): void {
     const processes = this.table.inGroup(name);
     if (processes.some((p) => !isSettled(p.status))) throw new RpcFault(Faults.STILL_RUNNING, name);
-    for (const p of processes) p.dispose();
+    for (const p of processes) void p.dispose();
     this.table.removeGroup(name);
     this.config = { ...this.config, groups: this.config.groups.filter((g) => g.name !== name) };
+    this.refreshHolder();
   }
 
   /**
@@ -234,12 +270,13 @@ export class Supervisor {
     for (const p of gone) p.stop();
     await Promise.all(gone.map((p) => p.whenDown()));
     for (const p of gone) {
-      p.dispose();
+      void p.dispose();
       this.table.removeProcess(name, p.spec.name);
     }
     this.config = { ...this.config, groups: this.config.groups.map((g) => (g.name === name ? next : g)) };
     const fresh = [...diff.added, ...diff.changed.map((c) => c.after)];
     const created = this.addGroupProcesses({ ...next, processes: fresh });
+    this.refreshHolder();
     await this.startAll(created.filter((p) => p.spec.autostart));
   }
 
@@ -254,7 +291,9 @@ export class Supervisor {
       for (const p of batch) p.stop();
       await Promise.all(batch.map((p) => p.whenDown()));
     }
-    for (const p of this.table.all()) p.dispose();
+    await Promise.all(this.table.all().map((p) => p.dispose()));
+    this.holder.dispose();
+    fs.rmSync(this.pipesDir, { recursive: true, force: true });
     this.web?.close();
     await Promise.all(this.servers.map((server) => server.close()));
     unlinkIfPresent(this.files.socket);
@@ -302,23 +341,27 @@ interface SavedRun {
   startedAt: number;
 }
 
-/** The runs file, strictly: anything not well-formed is ignored (nothing is adopted on a guess). */
-function readSavedRuns(file: string): Record<string, SavedRun> {
+/** The runs file, strictly: anything not well-formed is ignored (nothing is adopted, and no holder ended, on a guess). */
+function readSavedRuns(file: string): { runs: Record<string, SavedRun>; holders: HolderId[] } {
   let value: unknown;
   try {
     value = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch {
-    return {};
+    return { runs: {}, holders: [] };
   }
   const runs = (value as { format?: unknown; runs?: unknown })?.runs;
-  if ((value as { format?: unknown })?.format !== 1 || typeof runs !== 'object' || runs === null) return {};
+  if ((value as { format?: unknown })?.format !== 1 || typeof runs !== 'object' || runs === null) return { runs: {}, holders: [] };
   const good: Record<string, SavedRun> = {};
   for (const [name, run] of Object.entries(runs as Record<string, Partial<SavedRun>>)) {
     if (Number.isInteger(run?.pid) && (run.pid as number) > 0 && typeof run.startTicks === 'string' && /^\d+$/.test(run.startTicks) && typeof run.startedAt === 'number') {
       good[name] = run as SavedRun;
     }
   }
-  return good;
+  const listed = (value as { holders?: unknown }).holders;
+  const holders = (Array.isArray(listed) ? (listed as Array<Partial<HolderId>>) : []).filter(
+    (h): h is HolderId => Number.isInteger(h?.pid) && (h.pid as number) > 0 && typeof h.startTicks === 'string' && /^\d+$/.test(h.startTicks),
+  );
+  return { runs: good, holders };
 }
 
 /** The pid of a live supervisor for these files, or null. */
