@@ -33,7 +33,7 @@ describe('tdaemon completion bash', () => {
 
     assert.deepEqual(await complete(script, ['st'], dir), ['start', 'status', 'stop']);
     assert.deepEqual(await complete(script, ['-c', 'app.conf', 'sh'], dir), ['shutdown']);
-    assert.deepEqual(await complete(script, ['--name', 'x', 'start', '--re'], dir), ['--reload-signal', '--respawn', '--restart', '--restart-window']);
+    assert.deepEqual(await complete(script, ['--name', 'x', 'start', '--re'], dir), ['--ready', '--ready-timeout', '--reload-signal', '--respawn', '--restart', '--restart-window']);
     assert.deepEqual(await complete(script, ['--name', 'x', 'logs', '--'], dir), ['--config', '--follow', '--help', '--lines', '--name', '--pidfile', '--version']);
     assert.deepEqual(await complete(script, ['--name', 'x', 'stop', '--stop-signal', 'US'], dir), ['USR1', 'USR2']);
     assert.deepEqual(await complete(script, ['--name', 'x', 'start', '--respawn', '--restart', ''], dir), ['always', 'on-failure']);

@@ -302,23 +302,25 @@ describe('tdaemon start --forking with real servers', { concurrency: true }, () 
     process.kill(left[0], 'SIGTERM');
     await waitFor(() => isDead(left[0]) && !fs.existsSync(own), 'redis to end');
 
-    // By name this time, in nobody's runtime directory: list shows it too.
-    const runtime = path.join(dir, 'run');
-    fs.mkdirSync(runtime, { mode: 0o700 });
-    fs.chownSync(runtime, 65534, 65534);
-    const byName = (...args: string[]): Promise<RunResult> => run('runuser', ['-u', 'nobody', '--', 'env', `XDG_RUNTIME_DIR=${runtime}`, tdaemon, '--name', 'web', ...args], { cwd: dir, timeoutMs: 40000 });
+    // By name this time, in nobody's own directory (no home: /tmp/tdaemon-UID): list shows it too.
+    const name = `web-${process.pid}-${Date.now()}`;
+    const runtime = '/tmp/tdaemon-65534';
+    t.after(() => {
+      for (const suffix of ['.pid', '.state', '.environ', '.log']) fs.rmSync(path.join(runtime, name + suffix), { force: true });
+    });
+    const byName = (...args: string[]): Promise<RunResult> => run('runuser', ['-u', 'nobody', '--', tdaemon, '--name', name, ...args], { cwd: dir, timeoutMs: 40000 });
     const forking = await byName('start', '--forking', '--command-pidfile', own, '--', ...command);
     reaper.track(...processesWith(marker), readPid(own));
     assert.equal(forking.code, 0, forking.stderr);
     const main = readPid(own)!;
-    assert.equal(readPid(path.join(runtime, 'tdaemon', 'web.pid')), main);
+    assert.equal(readPid(path.join(runtime, `${name}.pid`)), main);
     assert.equal(await ping(port), '+PONG\r\n');
-    const list = await run('runuser', ['-u', 'nobody', '--', 'env', `XDG_RUNTIME_DIR=${runtime}`, tdaemon, 'list', '--json'], { cwd: dir });
+    const list = await run('runuser', ['-u', 'nobody', '--', tdaemon, 'list', '--json'], { cwd: dir });
     const rows = JSON.parse(list.stdout) as Array<{ name: string; state: string; pid: number }>;
-    assert.deepEqual(rows.map(({ name, state, pid }) => ({ name, state, pid })), [{ name: 'web', state: 'running', pid: main }]);
+    assert.deepEqual(rows.filter((row) => row.name === name).map(({ name, state, pid }) => ({ name, state, pid })), [{ name, state: 'running', pid: main }]);
     assert.equal((await byName('logs', '-n', '1')).code, 0);
     const stop = await byName('stop');
-    assert.equal(stop.stdout, `tdaemon: web stopped (pid ${main})\n`);
+    assert.equal(stop.stdout, `tdaemon: ${name} stopped (pid ${main})\n`);
     assert.ok(isDead(main));
   });
 });

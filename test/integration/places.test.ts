@@ -91,7 +91,7 @@ describe('--name: one place per name, whatever the environment', { concurrency: 
     assert.equal(fs.readFileSync(`/var/log/tdaemon/${name}.log`, 'utf8'), 'hello from root\n');
     const withoutXdg = { ...process.env };
     delete withoutXdg.XDG_RUNTIME_DIR;
-    const again = await run(TDAEMON, ['--name', name, 'start', '--', 'sleep', '1003'], { env: withoutXdg, cwd: dir });
+    const again = await run(TDAEMON, ['--name', name, 'start', '--', 'sh', '-c', 'echo hello from root; exec sleep 1003'], { env: withoutXdg, cwd: dir });
     assert.match(again.stdout, /already running/);
     const logs = await run(TDAEMON, ['--name', name, 'logs'], { env: withoutXdg });
     assert.equal(logs.stdout, 'hello from root\n');

@@ -138,7 +138,7 @@ describe('start --ready tcp:', () => {
     const result = await td(dir, reaper, path.join(dir, 'slow.pid'), 'start', '--ready', `tcp:${port}`, '--ready-timeout', '1.5', '--', 'sleep', mark);
     assert.equal(result.code, 1);
     assert.equal(result.stdout, '');
-    assert.match(result.stderr, new RegExp(`^tdaemon: slow was not ready within 1.5 s \\(--ready tcp:127.0.0.1:${port}: no connection to 127.0.0.1:${port} \\(ECONNREFUSED\\)\\); stopped; last lines of `));
+    assert.match(result.stderr, new RegExp(`^tdaemon: slow was not ready within 1.5 s \\(--ready tcp:127.0.0.1:${port}: no connection to 127.0.0.1:${port} \\(ECONNREFUSED\\)\\); stopped; its log \\S+ is empty\n$`));
     assert.ok(result.ms >= 1400 && result.ms < 30000, `it waited the timeout (${result.ms} ms)`);
     assertNothingLeft(dir, 'slow', mark);
   });
@@ -245,7 +245,12 @@ const HAS_REDIS = fs.existsSync('/usr/bin/redis-server');
 /** A foreground nginx on 127.0.0.1:PORT, everything it writes kept in DIR. */
 function nginxConfig(dir: string, name: string, port: number): string {
   const file = path.join(dir, `${name}.conf`);
-  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => `  ${kind}_temp_path ${dir};`).join('\n');
+  // nginx hands its temporary directories to its worker user (nobody): a
+  // directory of their own, so the test's directory stays root's (as root,
+  // tdaemon refuses pidfiles in a directory another user owns).
+  const tempDir = path.join(dir, `${name}-temp`);
+  fs.mkdirSync(tempDir, { recursive: true });
+  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => `  ${kind}_temp_path ${tempDir};`).join('\n');
   fs.writeFileSync(file, `daemon off;\npid ${dir}/${name}.nginx.pid;\nerror_log stderr;\nevents {}\nhttp {\n  access_log off;\n${temp}\n  server { listen 127.0.0.1:${port}; }\n}\n`);
   return file;
 }
