@@ -49,7 +49,10 @@ describe('tdaemon completion bash', () => {
     assert.equal(start.code, 0, start.stderr);
     reaper.track(Number(/\(pid (\d+)\)/.exec(start.stdout)?.[1]));
     t.after(async () => {
+      // Its log, wherever --name puts logs, goes too: the directory is shared.
+      const { log } = JSON.parse((await run(TDAEMON, ['--name', name, 'status', '--json'])).stdout) as { log: string | null };
       await run(TDAEMON, ['--name', name, 'stop']);
+      if (log !== null) fs.rmSync(log, { force: true });
     });
     assert.ok((await complete(script, ['--name', 'completion-'], dir)).includes(name));
     assert.ok((await complete(script, ['status', '--name', 'completion-'], dir)).includes(name));
