@@ -12,10 +12,12 @@ import { evaluateStatus, type StatusVerdict } from '../policy/status-verdict';
  * Looks at the pidfile, the state file and /proc, and says what runs. With
  * no pidfile, every process's environment is read for the daemon's tag
  * (untracked processes), unless FIND_UNTRACKED is false: a poll that only
- * asks whether a daemon is up spares itself that scan. Run as root, files
- * another user could have forged are refused first (trust.ts).
+ * asks whether a daemon is up spares itself that scan. FIND_LEFTOVERS
+ * false spares the scan for a dead daemon's live processes too (the kind
+ * judged is the same; only the list of them is left empty). Run as root,
+ * files another user could have forged are refused first (trust.ts).
  */
-export function probe(paths: DaemonPaths, findUntracked = true): StatusVerdict {
+export function probe(paths: DaemonPaths, findUntracked = true, findLeftovers = true): StatusVerdict {
   requireTrustedFiles(paths);
   const pidfile = readPidfile(paths.pidfile);
   const state = pidfile.kind === 'absent' ? ({ kind: 'absent' } as const) : readState(paths.statefile);
@@ -46,7 +48,7 @@ export function probe(paths: DaemonPaths, findUntracked = true): StatusVerdict {
     } else if (pidIsOurs) {
       uptimeSeconds = secondsSinceStart(recorded!.startTicks);
     }
-    if (recorded && !pidIsOurs && !childIsOurs) leftovers = familyMembers(leftoversOf(paths, recorded)).map((p) => p.pid);
+    if (recorded && !pidIsOurs && !childIsOurs && findLeftovers) leftovers = familyMembers(leftoversOf(paths, recorded)).map((p) => p.pid);
   }
   return evaluateStatus({
     name: paths.name,

@@ -99,12 +99,14 @@ export function refusal(paths: DaemonPaths, verdict: StatusVerdict): StopOutcome
     case 'watchdog-lost':
     case 'starting':
     case 'restarting':
-    case 'running':
+    case 'running': {
       // The processes the record names; a scan of the whole family would
       // cost every stop a look at every process for nothing.
+      const child = ownChild(record!);
       pids = verdict.kind === 'watchdog-lost' ? [] : [record!.pid];
-      if (ownChild(record!) !== null) pids.push(ownChild(record!)!);
+      if (child !== null) pids.push(child);
       break;
+    }
     case 'not-running':
     case 'unknown':
       break;

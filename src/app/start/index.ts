@@ -128,9 +128,9 @@ async function settledVerdict(paths: DaemonPaths): Promise<StatusVerdict> {
   }
 }
 
-/** Is a daemon up? Asked in polls: no scan for untracked processes, which are not up. */
+/** Is a daemon up? Asked in polls: no scan for untracked processes, which are not up, nor for a dead one's leftovers. */
 function upVerdict(paths: DaemonPaths): StatusVerdict | null {
-  const verdict = probe(paths, false);
+  const verdict = probe(paths, false, false);
   return daemonIsUp(verdict) ? verdict : null;
 }
 
@@ -139,14 +139,14 @@ function upVerdict(paths: DaemonPaths): StatusVerdict | null {
  * pid may be a daemon of ours, so nothing is removed and nothing started.
  * (An empty or garbled pidfile alone holds nothing to lose: it is replaced.)
  */
-function refuseUnknown(paths: DaemonPaths, verdict = probe(paths, false)): void {
+function refuseUnknown(paths: DaemonPaths, verdict = probe(paths, false, false)): void {
   if (verdict.kind === 'unknown' && verdict.problem?.file === 'state') {
     throw new DaemonError('BAD_RECORD', `${paths.name}: ${describeProblem(verdict)}; not starting a second copy${recoveryHint(verdict)}`);
   }
 }
 
 /** A pidfile tdaemon did not write, naming a live process: neither replaced nor joined by a second copy. */
-function refuseForeign(paths: DaemonPaths, verdict = probe(paths, false)): void {
+function refuseForeign(paths: DaemonPaths, verdict = probe(paths, false, false)): void {
   if (verdict.kind === 'foreign') {
     throw new DaemonError('PRIVILEGE', `${paths.name}: ${foreignRefusal(verdict, paths.pidfile, 'not starting a second copy')}`);
   }
