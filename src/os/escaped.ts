@@ -25,7 +25,14 @@ export function findSuspects(suspects: Suspects, all: ProcStat[] = listLiveProce
   const floor = Number(suspects.sinceTicks);
   const spare = new Set([process.pid, ...(suspects.spare ?? [])]);
   const young = all.filter((p) => Number(p.startTicks) >= floor && !spare.has(p.pid));
-  const found = new Set(young.filter((p) => programOf(p.pid) === suspects.program && uidOf(p.pid) === suspects.uid).map((p) => p.pid));
+  // What the launch left was orphaned when the launch exited: its parent is
+  // now init or the nearest subreaper above the launch, which is above this
+  // process too. A young process whose parent is some other process (a
+  // shell of the user's running the same program) is not the launch's.
+  const adopters = ancestorsOf(process.pid, all);
+  const found = new Set(
+    young.filter((p) => adopters.has(p.ppid) && programOf(p.pid) === suspects.program && uidOf(p.pid) === suspects.uid).map((p) => p.pid),
+  );
   // Descendants: their parent is a suspect (workers of a master).
   for (let grew = true; grew; ) {
     grew = false;
@@ -37,6 +44,14 @@ export function findSuspects(suspects: Suspects, all: ProcStat[] = listLiveProce
     }
   }
   return [...found].sort((a, b) => a - b);
+}
+
+/** PID's ancestors, and init. */
+function ancestorsOf(pid: number, all: ProcStat[]): Set<number> {
+  const byPid = new Map(all.map((p) => [p.pid, p]));
+  const found = new Set<number>([1]);
+  for (let at = byPid.get(pid)?.ppid; at !== undefined && at > 1 && !found.has(at); at = byPid.get(at)?.ppid) found.add(at);
+  return found;
 }
 
 /** The program a process runs; null when it cannot be read (another user's, gone). */

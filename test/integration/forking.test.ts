@@ -36,11 +36,20 @@ function td(dir: string, ...args: string[]): Promise<RunResult> {
   return run(TDAEMON, args, { cwd: dir, timeoutMs: 40000 });
 }
 
-function setUp(t: Context): { dir: string; reaper: Reaper } {
+/**
+ * A fresh directory, and a reaper that ends by pid whatever the test
+ * started: what it tracked, and, even when the test failed before tracking
+ * them, the processes whose command line holds a marker given to WATCH (a
+ * server's config path, or its port while it is bound) and their children.
+ */
+function setUp(t: Context): { dir: string; reaper: Reaper; watch: (marker: string) => void } {
   const reaper = new Reaper();
+  const markers: string[] = [];
+  // After-hooks run in order: the markers are looked up before the reaping.
+  t.after(() => reaper.track(...markers.flatMap(processesWith)));
   t.after(() => reaper.reap());
   const dir = makeTempDir(t, 'tdaemon-forking-');
-  return { dir, reaper };
+  return { dir, reaper, watch: (marker) => markers.push(marker) };
 }
 
 /** nginx as Debian ships it (daemon on, two workers), on PORT, with every file it writes in DIR. */
@@ -129,9 +138,10 @@ const servers = [
 describe('tdaemon start --forking with real servers', { concurrency: true }, () => {
   for (const server of servers) {
     it(`${server.name}: start, status, restart (and nginx's reload) and stop track the pid it writes, and stop ends every process of it`, async (t) => {
-      const { dir, reaper } = setUp(t);
+      const { dir, reaper, watch } = setUp(t);
       const port = await freePort();
       const { command, own, marker } = server.prepare(dir, port);
+      watch(marker);
       const pidfile = path.join(dir, 'web.pid');
       const start = await td(dir, '--pidfile', pidfile, 'start', '--forking', '--command-pidfile', own, '--', ...command);
       reaper.track(...processesWith(marker), readPid(own));
@@ -184,9 +194,10 @@ describe('tdaemon start --forking with real servers', { concurrency: true }, () 
     });
 
     it(`${server.name} without --forking: start exits 1, names and stops what it left; a start --forking then gets the port`, async (t) => {
-      const { dir, reaper } = setUp(t);
+      const { dir, reaper, watch } = setUp(t);
       const port = await freePort();
       const { command, own, marker } = server.prepare(dir, port);
+      watch(marker);
       const pidfile = path.join(dir, 'web.pid');
       const start = await td(dir, '--pidfile', pidfile, 'start', '--', ...command);
       const left = processesWith(marker);
@@ -215,12 +226,13 @@ describe('tdaemon start --forking with real servers', { concurrency: true }, () 
   }
 
   it('a forking command that fails: exit 1 with its log tail, nothing left running', async (t) => {
-    const { dir, reaper } = setUp(t);
+    const { dir, reaper, watch } = setUp(t);
     const port = await freePort();
     const blocker = net.createServer().listen(port, '127.0.0.1');
     t.after(() => blocker.close());
     await new Promise((resolve) => blocker.once('listening', resolve));
     const conf = nginxConfig(dir, port);
+    watch(conf);
     const pidfile = path.join(dir, 'web.pid');
     const start = await td(dir, '--pidfile', pidfile, 'start', '--forking', '--command-pidfile', path.join(dir, 'nginx.pid'), '--', 'nginx', '-c', conf);
     reaper.track(...processesWith(conf));
@@ -232,9 +244,10 @@ describe('tdaemon start --forking with real servers', { concurrency: true }, () 
   });
 
   it('a command pidfile that is never written: exit 1, and what the command left is stopped', async (t) => {
-    const { dir, reaper } = setUp(t);
+    const { dir, reaper, watch } = setUp(t);
     const port = await freePort();
     const { command, marker } = servers[1].prepare(dir, port);
+    watch(marker);
     const pidfile = path.join(dir, 'web.pid');
     const wrong = path.join(dir, 'elsewhere.pid');
     const start = await td(dir, '--pidfile', pidfile, 'start', '--forking', '--command-pidfile', wrong, '--', ...command);
@@ -251,9 +264,10 @@ describe('tdaemon start --forking with real servers', { concurrency: true }, () 
   });
 
   it('a server already running outside tdaemon is not started twice', async (t) => {
-    const { dir, reaper } = setUp(t);
+    const { dir, reaper, watch } = setUp(t);
     const port = await freePort();
     const conf = nginxConfig(dir, port);
+    watch(conf);
     const own = path.join(dir, 'nginx.pid');
     const direct = await run('nginx', ['-c', conf]);
     reaper.track(...processesWith(conf), readPid(own));
@@ -282,12 +296,13 @@ describe('tdaemon start --forking with real servers', { concurrency: true }, () 
   }
 
   it('as an ordinary user (no cgroup): --forking works, and without it the pids left are named, not signalled', { skip: !IS_ROOT && 'needs root to become nobody' }, async (t) => {
-    const { dir, reaper } = setUp(t);
+    const { dir, reaper, watch } = setUp(t);
     fs.chownSync(dir, 65534, 65534);
     const { tdaemon } = binsForNobody(dir);
     const asNobody = (...args: string[]): Promise<RunResult> => run('runuser', ['-u', 'nobody', '--', tdaemon, ...args], { cwd: dir, timeoutMs: 40000 });
     const port = await freePort();
     const { command, own, marker } = servers[1].prepare(dir, port);
+    watch(marker);
     const start = await asNobody('--pidfile', path.join(dir, 'web.pid'), 'start', '--', ...command);
     const left = processesWith(marker);
     reaper.track(...left);

@@ -79,7 +79,10 @@ export function refuseRunningServer(options: StartOptions, plan: Plan): void {
 export async function watchForkingStart(options: StartOptions, started: Started, plan: Plan, publish: (record: DaemonRecord) => void): Promise<FirstRun> {
   const file = options.commandPidfile!;
   const launch = started.record;
-  const exit = await Promise.race([started.exited, sleep(FORKING_LAUNCH_LIMIT_MS).then(() => null)]);
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), FORKING_LAUNCH_LIMIT_MS)));
+  const exit = await Promise.race([started.exited, limit]);
+  clearTimeout(timer);
   if (exit === null) {
     return failed(options, plan, launch, `the command (pid ${launch.pid}) did not exit within ${FORKING_LAUNCH_LIMIT_MS / 1000} s: with --forking it must put itself in the background and exit 0`);
   }
