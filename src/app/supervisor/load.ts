@@ -1,4 +1,4 @@
-import crypto = require('node:crypto');
+import { sha256Hex } from '../../common/sha256';
 import path = require('node:path');
 import { ConfigError, loadConfig, POLICY_DEFAULTS, type LoadedConfig, type SupervisorConfig } from '../../config';
 import { DaemonError } from '../../model/errors';
@@ -61,15 +61,25 @@ export interface SupervisorFiles {
  * the config's path, so two configs never share a socket.
  */
 export function supervisorFiles(config: SupervisorConfig, env: NodeJS.ProcessEnv = process.env): SupervisorFiles {
-  const base = path.join(runtimeDirectory(env), `supervisor-${crypto.createHash('sha256').update(config.file).digest('hex').slice(0, 12)}`);
-  const socket = config.unixHttpServer?.file ?? `${base}.sock`;
+  // Named only when needed: a config that names its files spares a client verb the hash.
+  let named: string | null = null;
+  const base = (): string => (named ??= path.join(runtimeDirectory(env), `supervisor-${sha256Hex(config.file).slice(0, 12)}`));
+  const socket = config.unixHttpServer?.file ?? `${base()}.sock`;
   const settings = config.supervisord;
-  const pidfile = config.hasSupervisordSection && settings.explicit.includes('pidfile') ? settings.pidfile : `${base}.pid`;
-  const logfile = config.hasSupervisordSection && settings.explicit.includes('logfile') ? settings.logfile : `${base}.log`;
+  const pidfile = config.hasSupervisordSection && settings.explicit.includes('pidfile') ? settings.pidfile : `${base()}.pid`;
+  const logfile = config.hasSupervisordSection && settings.explicit.includes('logfile') ? settings.logfile : `${base()}.log`;
   // As supervisorctl reads it: unix:// or http:// from [supervisorctl] serverurl. Without one (or with
   // supervisorctl's default http://localhost:9001 and no [inet_http_server] to answer it) the socket.
   const configured = config.supervisorctl?.serverurl ?? '';
   const useHttp = configured.startsWith('http://') && (configured !== 'http://localhost:9001' || config.inetHttpServers.length > 0);
   const serverUrl = configured.startsWith('unix://') || useHttp ? configured : `unix://${socket}`;
-  return { socket, pidfile, logfile, serverUrl, registry: `${base}.json` };
+  return {
+    socket,
+    pidfile,
+    logfile,
+    serverUrl,
+    get registry() {
+      return `${base()}.json`;
+    },
+  };
 }

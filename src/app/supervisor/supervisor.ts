@@ -1,4 +1,5 @@
 import fs = require('node:fs');
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import path = require('node:path');
 import { removeIfHolds, unlinkIfPresent, writeFileAtomic } from '../../common/atomic-file';
 import { readProcStat } from '../../common/proc';
@@ -63,9 +64,10 @@ export class Supervisor {
       watch: (listener) => (this.watchers.add(listener), () => this.watchers.delete(listener)),
     });
     const onError = (error: unknown): void => this.host.log(`control: ${(error as Error)?.message ?? String(error)}`);
-    this.web = createWebFace({ backend, onError });
+    // Made at the first request for the page: its session secret and event hub cost an idle supervisor memory.
+    const web = (): WebFace => (this.web ??= createWebFace({ backend, onError }));
     // One server per listener: the socket and each [inet_http_server] have their own credentials.
-    const common = { backend, logs: createFileLogReader(), fallback: this.web.handle, onError };
+    const common = { backend, logs: createFileLogReader(), fallback: (req: IncomingMessage, res: ServerResponse) => web().handle(req, res), onError };
     const unix = this.config.unixHttpServer;
     this.servers.push(
       await startRpcServer({ ...common, socketPath: this.files.socket, chmod: unix?.chmod ?? 0o700, chown: unix?.chown ?? undefined, credentials: credentialsOf(unix) }),
