@@ -25,7 +25,8 @@ export interface ReadyShellOptions {
   /**
    * Keep the next run's shell ready (a fast respawn, one waiting sh per
    * program). A supervisor of many programs does without: each launch then
-   * spawns its shell first.
+   * spawns the command itself, SIGHUP at its default as supervisord leaves
+   * it (through a shell only to join stderr to stdout).
    */
   keepReady?: boolean;
   /**
@@ -60,13 +61,14 @@ export class ReadyShellSpawner {
   constructor(private readonly options: ReadyShellOptions) {}
 
   launch(): Launch {
+    if (this.options.keepReady === false) return this.launchDirect();
     const child = this.ready ?? this.spawnShell();
     this.ready = null;
     if (child === null || child.pid === undefined) return { error: `cannot start ${this.options.command[0]}` };
     this.launched.add(child);
     this.options.onOutput?.(child.stdout, child.stderr);
     (child.stdio[3] as Writable | null)?.end('\n');
-    if (this.options.keepReady !== false && this.prepareTimer === null) {
+    if (this.prepareTimer === null) {
       this.prepareTimer = setTimeout(() => this.prepare(), PREPARE_DELAY_MS);
     }
     // The shell execs the command in place: its pid and start time are the command's.
@@ -96,19 +98,41 @@ export class ReadyShellSpawner {
     if (this.ready === null && !this.disposed) this.ready = this.spawnShell();
   }
 
+  /**
+   * The command spawned at once: one fork and exec, where a shell made ready
+   * on demand costs a second exec and the shell's start (a respawn took
+   * twice daemon(1)'s time). The shell stays only for redirect_stderr onto
+   * a pipe: its 2>&1 gives both streams one pipe, which Node cannot.
+   */
+  private launchDirect(): Launch {
+    const { command } = this.options;
+    const [file, args] = this.options.stderrToStdout ? [SHELL, ['-c', 'exec "$@" 2>&1', 'sh', ...command]] : [command[0], command.slice(1)];
+    const child = this.spawnChild(file, args, this.options.stderrToStdout ? 'ignore' : this.options.stderr, 'ignore');
+    if (child === null || child.pid === undefined) return { error: `cannot start ${command[0]}` };
+    this.launched.add(child);
+    this.options.onOutput?.(child.stdout, child.stderr);
+    return { pid: child.pid, startTicks: readProcStat(child.pid)?.startTicks ?? '' };
+  }
+
   private spawnShell(): ChildProcess | null {
-    const { command, cwd, env, uid, gid, stdout, umask } = this.options;
-    const stderr = this.options.stderrToStdout ? 'ignore' : this.options.stderr;
     const script = this.options.stderrToStdout ? READY_SCRIPT.replace('exec "$@" 3<&-', 'exec "$@" 3<&- 2>&1') : READY_SCRIPT;
+    const child = this.spawnChild(SHELL, ['-c', script, 'sh', ...this.options.command], this.options.stderrToStdout ? 'ignore' : this.options.stderr, 'pipe');
+    if (child !== null) (child.stdio[3] as Writable).on('error', () => {}); // it may be gone before its go
+    return child;
+  }
+
+  /** FILE spawned in a session of its own, with the options' user, directory, environment and umask; fd 3 is GO. */
+  private spawnChild(file: string, args: readonly string[], stderr: number | 'pipe' | 'ignore', go: 'pipe' | 'ignore'): ChildProcess | null {
+    const { command, cwd, env, uid, gid, stdout, umask } = this.options;
     let child: ChildProcess;
     // Node has no umask option for spawn: a child inherits the umask at fork.
     const previousUmask = umask === undefined ? null : process.umask(umask);
     try {
-      child = spawn(SHELL, ['-c', script, 'sh', ...command], {
+      child = spawn(file, args, {
         cwd,
         env,
         detached: true,
-        stdio: ['ignore', stdout, stderr, 'pipe'],
+        stdio: go === 'pipe' ? ['ignore', stdout, stderr, 'pipe'] : ['ignore', stdout, stderr],
         uid,
         gid,
       });
@@ -118,7 +142,6 @@ export class ReadyShellSpawner {
     } finally {
       if (previousUmask !== null) process.umask(previousUmask);
     }
-    (child.stdio[3] as Writable).on('error', () => {}); // it may be gone before its go
     child.once('error', (error) => this.options.onError(`cannot start ${command[0]}: ${error.message}`));
     child.once('exit', (code, signal) => {
       if (this.launched.delete(child)) this.options.onExit(child.pid!, code, signal);

@@ -21,8 +21,13 @@ export interface Connection {
   client: RpcClient;
 }
 
-export function connect(configFile: string): Connection {
-  const { config } = readConfig(configFile);
+/**
+ * PROGRAMS false reads only what locates and reaches the supervisor (the
+ * config's groups are then empty): enough for every verb the supervisor
+ * answers by itself.
+ */
+export function connect(configFile: string, options: { programs?: boolean } = {}): Connection {
+  const { config } = readConfig(configFile, options);
   const files = supervisorFiles(config);
   const ctl = config.supervisorctl;
   const client = createRpcClient({

@@ -8,7 +8,7 @@ import { DEFAULTS } from '../../policy/defaults';
 import { nodeConfigDeps } from '../config-deps';
 
 /** Reads a config file as the supervisor runs it; a bad file is one DaemonError naming file, line, key and value. */
-export function readConfig(file: string): LoadedConfig {
+export function readConfig(file: string, options: { programs?: boolean } = {}): LoadedConfig {
   const deps = nodeConfigDeps({
     lookupUser: (name) => {
       try {
@@ -34,7 +34,7 @@ export function readConfig(file: string): LoadedConfig {
     crashWindowSecs: r.restartWindowMs / 1000,
   };
   try {
-    return loadConfig(file, deps, { policyDefaults });
+    return loadConfig(file, deps, { policyDefaults, programs: options.programs });
   } catch (error) {
     if (error instanceof ConfigError) {
       const code = error.exitCode === 6 ? 'NOT_CONFIGURED' : error.exitCode === 4 ? 'PRIVILEGE' : 'CONFIG';

@@ -121,15 +121,33 @@ export class Supervisor {
     return `${this.files.pidfile}.runs`;
   }
 
-  /** Records every live run (pid, start time): a supervisor that is SIGKILLed loses none of them. */
+  private runsPending = false;
+  private runsClosed = false;
+
+  /**
+   * Records every live run (pid, start time) at the end of this turn of the
+   * loop: a supervisor that is SIGKILLed loses none of them, and a respawn
+   * (a run ends, the next starts) or an up of 100 programs writes once,
+   * after the spawns.
+   */
   private saveRuns(): void {
+    if (this.runsPending) return;
+    this.runsPending = true;
+    setImmediate(() => {
+      this.runsPending = false;
+      if (!this.runsClosed) this.writeRuns();
+    });
+  }
+
+  private writeRuns(): void {
     const runs: Record<string, SavedRun> = {};
     for (const p of this.table.all()) {
       const run = p.status.run;
       if (run && run.startTicks) runs[p.spec.namespec] = { pid: run.pid, startTicks: run.startTicks, startedAt: run.startedAt };
     }
     try {
-      writeFileAtomic(this.runsFile, `${JSON.stringify({ format: 1, runs })}\n`, 0o644);
+      // Not fsynced: the file matters while the machine runs (a power loss ends every run it names).
+      writeFileAtomic(this.runsFile, `${JSON.stringify({ format: 1, runs })}\n`, 0o644, false);
     } catch (error) {
       this.host.log(`cannot write ${this.runsFile}: ${(error as Error).message}`);
     }
@@ -260,6 +278,7 @@ export class Supervisor {
     this.web?.close();
     await Promise.all(this.servers.map((server) => server.close()));
     unlinkIfPresent(this.files.socket);
+    this.runsClosed = true;
     unlinkIfPresent(this.runsFile);
     unlinkIfPresent(this.files.registry);
     removeIfHolds(this.files.pidfile, `${process.pid}\n`);
