@@ -23,12 +23,15 @@ export interface ReadyShellOptions {
   /** The command's umask; inherited when absent. */
   umask?: number;
   /**
-   * Keep the next run's shell ready (a fast respawn, one waiting sh per
-   * program). A supervisor of many programs does without: each launch then
-   * spawns the command itself, SIGHUP at its default as supervisord leaves
-   * it (through a shell only to join stderr to stdout).
+   * true: keep the next run's shell ready (a fast respawn, one waiting sh
+   * per program; the command starts with SIGHUP ignored). false: each
+   * launch spawns the command itself, every signal at its default as
+   * supervisord leaves them (through a shell only to join stderr to
+   * stdout). 'after-exit' (a supervisor of many programs): as false until
+   * a run has ended, then a shell (without the HUP trap) is kept ready for
+   * the next respawn, so that only a program that dies pays for one.
    */
-  keepReady?: boolean;
+  keepReady?: boolean | 'after-exit';
   /**
    * Where the command's stdout and stderr go: descriptors of this process,
    * or 'pipe' (then onOutput gets the streams of each launched run).
@@ -57,20 +60,25 @@ export class ReadyShellSpawner {
   private prepareTimer: NodeJS.Timeout | null = null;
   private launched = new Set<ChildProcess>();
   private disposed = false;
+  /** Launched runs that have ended. */
+  private exits = 0;
 
   constructor(private readonly options: ReadyShellOptions) {}
 
   launch(): Launch {
-    if (this.options.keepReady === false) return this.launchDirect();
+    const mode = this.options.keepReady ?? true;
+    if (mode === false || (mode === 'after-exit' && this.ready === null)) {
+      const launched = this.launchDirect();
+      if (mode === 'after-exit' && this.exits > 0) this.prepareSoon();
+      return launched;
+    }
     const child = this.ready ?? this.spawnShell();
     this.ready = null;
     if (child === null || child.pid === undefined) return { error: `cannot start ${this.options.command[0]}` };
     this.launched.add(child);
     this.options.onOutput?.(child.stdout, child.stderr);
     (child.stdio[3] as Writable | null)?.end('\n');
-    if (this.prepareTimer === null) {
-      this.prepareTimer = setTimeout(() => this.prepare(), PREPARE_DELAY_MS);
-    }
+    this.prepareSoon();
     // The shell execs the command in place: its pid and start time are the command's.
     return { pid: child.pid, startTicks: readProcStat(child.pid)?.startTicks ?? '' };
   }
@@ -91,6 +99,10 @@ export class ReadyShellSpawner {
     this.prepareTimer = null;
     if (this.ready?.pid) trySignal(this.ready.pid, 'SIGKILL');
     this.ready = null;
+  }
+
+  private prepareSoon(): void {
+    if (this.prepareTimer === null) this.prepareTimer = setTimeout(() => this.prepare(), PREPARE_DELAY_MS);
   }
 
   private prepare(): void {
@@ -115,7 +127,8 @@ export class ReadyShellSpawner {
   }
 
   private spawnShell(): ChildProcess | null {
-    const script = this.options.stderrToStdout ? READY_SCRIPT.replace('exec "$@" 3<&-', 'exec "$@" 3<&- 2>&1') : READY_SCRIPT;
+    let script = this.options.keepReady === 'after-exit' ? READY_SCRIPT.replace('trap "" HUP; ', '') : READY_SCRIPT;
+    if (this.options.stderrToStdout) script = script.replace('exec "$@" 3<&-', 'exec "$@" 3<&- 2>&1');
     const child = this.spawnChild(SHELL, ['-c', script, 'sh', ...this.options.command], this.options.stderrToStdout ? 'ignore' : this.options.stderr, 'pipe');
     if (child !== null) (child.stdio[3] as Writable).on('error', () => {}); // it may be gone before its go
     return child;
@@ -144,7 +157,10 @@ export class ReadyShellSpawner {
     }
     child.once('error', (error) => this.options.onError(`cannot start ${command[0]}: ${error.message}`));
     child.once('exit', (code, signal) => {
-      if (this.launched.delete(child)) this.options.onExit(child.pid!, code, signal);
+      if (this.launched.delete(child)) {
+        this.exits++;
+        this.options.onExit(child.pid!, code, signal);
+      }
       else if (this.ready === child) this.ready = null; // killed before its turn
     });
     return child;
