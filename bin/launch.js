@@ -9,8 +9,8 @@ const path = require('node:path');
 const vm = require('node:vm');
 const { createRequire, wrap } = require('node:module');
 
-module.exports = function launch(name) {
-  const file = path.join(__dirname, '..', 'dist', `${name}.js`);
+/** Runs the CommonJS bundle FILE with FILE.cache, as require would; returns its exports. */
+function loadCached(file) {
   const cacheFile = `${file}.cache`;
   let cachedData;
   try {
@@ -25,4 +25,11 @@ module.exports = function launch(name) {
   }
   const module_ = { exports: {}, filename: file, id: file, loaded: false, children: [], paths: [] };
   script.runInThisContext()(module_.exports, createRequire(file), module_, file, path.dirname(file));
+  return module_.exports;
+}
+
+module.exports = function launch(name) {
+  loadCached(path.join(__dirname, '..', 'dist', `${name}.js`));
 };
+// The supervisor verbs' bundle (dist/tdaemon-ctl.js) is loaded the same way, by the CLI's bundle.
+module.exports.loadCached = loadCached;

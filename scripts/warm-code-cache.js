@@ -1,4 +1,4 @@
-// Writes dist/tnohup.js.cache and dist/tdaemon.js.cache (see bin/launch.js)
+// Writes dist/tnohup.js.cache, dist/tdaemon.js.cache and dist/tdaemon-ctl.js.cache (see bin/launch.js)
 // by running the commands the way users do. Each run starts from the cache
 // the previous one wrote and adds what it compiled, so the last cache holds
 // the code of every verb run here.
@@ -9,7 +9,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const root = path.join(__dirname, '..');
-for (const name of ['tnohup', 'tdaemon']) fs.rmSync(path.join(root, 'dist', `${name}.js.cache`), { force: true });
+for (const name of ['tnohup', 'tdaemon', 'tdaemon-ctl']) fs.rmSync(path.join(root, 'dist', `${name}.js.cache`), { force: true });
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tnohup-build-'));
 const pidfile = path.join(dir, 'warm.pid');
@@ -25,7 +25,10 @@ const runs = [
   ['tdaemon', ['--pidfile', pidfile, 'stop']],
   ['tdaemon', ['--pidfile', pidfile, 'start', '--wait', '0', '--', 'sleep', '30']],
   ['tdaemon', ['--pidfile', pidfile, 'stop']],
+  // No supervisor answers: the config is read and the client connects (tdaemon-ctl.js.cache).
+  ['tdaemon', ['-c', path.join(dir, 'warm.conf'), 'status']],
 ];
+fs.writeFileSync(path.join(dir, 'warm.conf'), `[unix_http_server]\nfile=${dir}/warm.sock\n[supervisorctl]\nserverurl=unix://${dir}/warm.sock\n[program:warm]\ncommand=sleep 30\n`);
 try {
   for (const [name, args] of runs) {
     spawnSync(path.join(root, 'bin', name), args, {

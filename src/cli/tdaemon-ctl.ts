@@ -25,8 +25,11 @@ export interface VerbCall {
   argv: Words;
 }
 
+const VERBS_READING_PROGRAMS = new Set(['up', 'logs']);
+
 export async function runSupervisorVerb(call: VerbCall): Promise<number> {
-  const connection = connect(call.configFile);
+  // Only up and logs read the programs; the other verbs ask the supervisor.
+  const connection = connect(call.configFile, { programs: VERBS_READING_PROGRAMS.has(call.verb) });
   try {
     return await run(connection, call);
   } catch (error) {

@@ -146,10 +146,10 @@ export function beginAtomicWrite(target: string, mode = 0o644): PendingFile {
   return new PendingFile(target, tempPath, fd);
 }
 
-export function writeFileAtomic(target: string, content: string, mode = 0o644): void {
+export function writeFileAtomic(target: string, content: string, mode = 0o644, durable = true): void {
   const pending = beginAtomicWrite(target, mode);
   try {
-    pending.commit(content);
+    pending.commitTo(content, (from) => fs.renameSync(from, target), durable);
   } catch (error) {
     // commit closed the file before failing to write or rename it
     unlinkIfPresent(pending.tempPath);

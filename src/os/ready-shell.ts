@@ -24,11 +24,15 @@ export interface ReadyShellOptions {
   /** The command's umask; inherited when absent. */
   umask?: number;
   /**
-   * Keep the next run's shell ready (a fast respawn, one waiting sh per
-   * program). A supervisor of many programs does without: each launch then
-   * spawns its shell first.
+   * true: keep the next run's shell ready (a fast respawn, one waiting sh
+   * per program; the command starts with SIGHUP ignored). false: each
+   * launch spawns the command itself, every signal at its default as
+   * supervisord leaves them (through a shell only to join stderr to
+   * stdout). 'after-exit' (a supervisor of many programs): as false until
+   * a run has ended, then a shell (without the HUP trap) is kept ready for
+   * the next respawn, so that only a program that dies pays for one.
    */
-  keepReady?: boolean;
+  keepReady?: boolean | 'after-exit';
   /**
    * Where the command's stdout and stderr go: descriptors of this process,
    * or 'pipe' (then onOutput gets the streams of each launched run).
@@ -57,19 +61,25 @@ export class ReadyShellSpawner {
   private prepareTimer: NodeJS.Timeout | null = null;
   private launched = new Set<ChildProcess>();
   private disposed = false;
+  /** Launched runs that have ended. */
+  private exits = 0;
 
   constructor(private readonly options: ReadyShellOptions) {}
 
   launch(): Launch {
+    const mode = this.options.keepReady ?? true;
+    if (mode === false || (mode === 'after-exit' && this.ready === null)) {
+      const launched = this.launchDirect();
+      if (mode === 'after-exit' && this.exits > 0) this.prepareSoon();
+      return launched;
+    }
     const child = this.ready ?? this.spawnShell();
     this.ready = null;
     if (child === null || child.pid === undefined) return { error: `cannot start ${this.options.command[0]}` };
     this.launched.add(child);
     this.options.onOutput?.(child.stdout, child.stderr, child.pid);
     (child.stdio[3] as Writable | null)?.end('\n');
-    if (this.options.keepReady !== false && this.prepareTimer === null) {
-      this.prepareTimer = setTimeout(() => this.prepare(), PREPARE_DELAY_MS);
-    }
+    this.prepareSoon();
     // The shell execs the command in place: its pid and start time are the command's.
     return { pid: child.pid, startTicks: readProcStat(child.pid)?.startTicks ?? '' };
   }
@@ -92,26 +102,53 @@ export class ReadyShellSpawner {
     this.ready = null;
   }
 
+  private prepareSoon(): void {
+    if (this.prepareTimer === null) this.prepareTimer = setTimeout(() => this.prepare(), PREPARE_DELAY_MS);
+  }
+
   private prepare(): void {
     this.prepareTimer = null;
     if (this.ready === null && !this.disposed) this.ready = this.spawnShell();
   }
 
+  /**
+   * The command spawned at once: one fork and exec, where a shell made ready
+   * on demand costs a second exec and the shell's start (a respawn took
+   * twice daemon(1)'s time). The shell stays only for redirect_stderr onto
+   * a pipe: its 2>&1 gives both streams one pipe, which Node cannot.
+   */
+  private launchDirect(): Launch {
+    const { command } = this.options;
+    const [file, args] = this.options.stderrToStdout ? [SHELL, ['-c', 'exec "$@" 2>&1', 'sh', ...command]] : [command[0], command.slice(1)];
+    const child = this.spawnChild(file, args, this.options.stderrToStdout ? 'ignore' : this.options.stderr, 'ignore');
+    if (child === null || child.pid === undefined) return { error: `cannot start ${command[0]}` };
+    this.launched.add(child);
+    this.options.onOutput?.(child.stdout, child.stderr, child.pid);
+    return { pid: child.pid, startTicks: readProcStat(child.pid)?.startTicks ?? '' };
+  }
+
   private spawnShell(): ChildProcess | null {
+    let script = this.options.keepReady === 'after-exit' ? READY_SCRIPT.replace('trap "" HUP; ', '') : READY_SCRIPT;
+    if (this.options.stderrToStdout) script = script.replace('exec "$@" 3<&-', 'exec "$@" 3<&- 2>&1');
+    const child = this.spawnChild(SHELL, ['-c', script, 'sh', ...this.options.command], this.options.stderrToStdout ? 'ignore' : this.options.stderr, 'pipe');
+    if (child !== null) (child.stdio[3] as Writable).on('error', () => {}); // it may be gone before its go
+    return child;
+  }
+
+  /** FILE spawned in a session of its own, with the options' user, directory, environment and umask; fd 3 is GO. */
+  private spawnChild(file: string, args: readonly string[], stderr: number | 'pipe' | 'ignore', go: 'pipe' | 'ignore'): ChildProcess | null {
     const { command, cwd, env, uid, gid, stdout, umask } = this.options;
-    const stderr = this.options.stderrToStdout ? 'ignore' : this.options.stderr;
-    const script = this.options.stderrToStdout ? READY_SCRIPT.replace('exec "$@" 3<&-', 'exec "$@" 3<&- 2>&1') : READY_SCRIPT;
     let child: ChildProcess;
     // Node has no umask option for spawn: a child inherits the umask at fork.
     const previousUmask = umask === undefined ? null : process.umask(umask);
     try {
-      // setpriv, where it does the switch, is exec'd by the shell at the go: the shell waits as the supervisor's user.
-      const run = withCredentials(command, { uid, gid });
-      child = spawn(SHELL, ['-c', script, 'sh', ...run.command], {
+      // setpriv, where it does the switch (with the user's groups), execs FILE: the pid stays the one spawned.
+      const run = withCredentials([file, ...args], { uid, gid });
+      child = spawn(run.command[0], run.command.slice(1), {
         cwd,
         env,
         detached: true,
-        stdio: ['ignore', stdout, stderr, 'pipe'],
+        stdio: go === 'pipe' ? ['ignore', stdout, stderr, 'pipe'] : ['ignore', stdout, stderr],
         uid: run.uid,
         gid: run.gid,
       });
@@ -121,10 +158,12 @@ export class ReadyShellSpawner {
     } finally {
       if (previousUmask !== null) process.umask(previousUmask);
     }
-    (child.stdio[3] as Writable).on('error', () => {}); // it may be gone before its go
     child.once('error', (error) => this.options.onError(`cannot start ${command[0]}: ${error.message}`));
     child.once('exit', (code, signal) => {
-      if (this.launched.delete(child)) this.options.onExit(child.pid!, code, signal);
+      if (this.launched.delete(child)) {
+        this.exits++;
+        this.options.onExit(child.pid!, code, signal);
+      }
       else if (this.ready === child) this.ready = null; // killed before its turn
     });
     return child;

@@ -164,6 +164,27 @@ describe('tdaemon -c: a supervisord config file under one supervisor', { concurr
     for (const pid of family) assert.ok(isDead(pid), `pid ${pid} was stopped`);
   });
 
+  it('a program starts with SIGHUP at its default, as under supervisord: signal HUP reaches a shell script\'s trap', async (t) => {
+    const s = supervised(t, '[program:hup]\ncommand=sh -c "trap \'echo got-hup >> DIR/hups\' HUP; echo ready > DIR/ready; while :; do sleep 0.05; done"\nstartsecs=0\n');
+    assert.equal((await s.td('up')).code, 0);
+    const pid = await s.pidOf('hup');
+    await waitFor(() => fs.existsSync(path.join(s.dir, 'ready')), 'the trap to be set');
+    assert.equal((await s.td('signal', 'HUP', 'hup')).code, 0);
+    await waitFor(() => fs.existsSync(path.join(s.dir, 'hups')), 'the trap to run');
+    assert.equal(fs.readFileSync(path.join(s.dir, 'hups'), 'utf8'), 'got-hup\n');
+    assert.equal(await s.pidOf('hup'), pid, 'the program survived its HUP');
+  });
+
+  it('status reads only what locates the supervisor: a program section broken since up does not stop it', async (t) => {
+    const s = supervised(t, '[program:x]\ncommand=sleep 1000\nstartsecs=0\n');
+    assert.equal((await s.td('up')).code, 0);
+    s.reaper.track(await s.pidOf('x'));
+    fs.appendFileSync(s.conf, 'autorestart=sometimes\n');
+    const status = await s.td('status');
+    assert.equal(status.code, 0);
+    assert.match(status.stdout, /^x {32}RUNNING {3}pid \d+/);
+  });
+
   it('a command that cannot be found goes FATAL with supervisor\'s message; the others run, and up exits 1 naming it', async (t) => {
     const s = supervised(t, '[program:good]\ncommand=sleep 1000\nstartsecs=0\n\n[program:bad]\ncommand=/nonexistent/x\nstartretries=1\n');
     const up = await s.td('up');

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
@@ -7,6 +8,7 @@ import { lookupCommand } from '../../src/common/command-path';
 import { isAlive, readProcStat } from '../../src/common/proc';
 import { quoteName } from '../../src/common/quote';
 import { parseSignal } from '../../src/common/signals';
+import { sha256Hex } from '../../src/common/sha256';
 import { VERSION } from '../../src/common/version';
 import { ROOT } from '../helpers/paths';
 import { waitFor } from '../helpers/processes';
@@ -15,6 +17,11 @@ import { makeTempDir } from '../helpers/tmp';
 describe('common pieces', () => {
   it('VERSION matches package.json', () => {
     assert.equal(VERSION, JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version);
+  });
+
+  it('sha256Hex gives node:crypto\'s digest, at every padding boundary and for any UTF-8', () => {
+    const texts = ['', 'abc', '/etc/supervisor/supervisord.conf', 'x'.repeat(55), 'x'.repeat(56), 'x'.repeat(63), 'x'.repeat(64), 'x'.repeat(119), 'é☃𝄞'.repeat(40)];
+    for (const text of texts) assert.equal(sha256Hex(text), createHash('sha256').update(text, 'utf8').digest('hex'), `${text.length} characters`);
   });
 
   it('quoteName quotes like GNU quoteaf', () => {

@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import path = require('node:path');
 import { describeErrno } from '../../common/errors';
 import { hupIgnoringArgv, SHELL } from '../../common/hup-shim';
+import { LEAN_NODE_FLAGS } from '../../common/lean-node';
 import { readProcStat } from '../../common/proc';
 import { DaemonError } from '../../model/errors';
 import { formatReadySpec } from '../../model/ready-spec';
@@ -19,16 +20,6 @@ function spawn(...args: Parameters<typeof import('node:child_process').spawn>): 
 
 /** The watchdog's own bundle, beside the CLI's in dist/. */
 const WATCHDOG_ENTRY = path.join(__dirname, 'tdaemon-watchdog.js');
-
-/**
- * The watchdog runs little JavaScript for a long time (npm run bench): a
- * young generation of 1 MiB keeps a crash loop from growing it to 32 MiB,
- * and lite mode (no optimizing compiler) saves about 1 MiB of RSS.
- * Before Node 24, --no-expose-wasm avoids lite mode's warning about the
- * conflict; Node 24's V8 no longer has that flag (nor the warning), and
- * refuses to start with it.
- */
-const WATCHDOG_NODE_FLAGS = ['--max-semi-space-size=1', ...(Number(process.versions.node.split('.')[0]) < 24 ? ['--no-expose-wasm'] : []), '--lite-mode'];
 
 export interface Started {
   child: ChildProcess;
@@ -52,7 +43,7 @@ export function spawnDaemon(options: StartOptions, plan: Plan): Started {
   // The watchdog runs as root and switches for the command itself; a plain daemon switches here, with the user's groups.
   const run = watched ? { command: options.command, uid: undefined, gid: undefined } : withCredentials([plan.exec, ...options.command.slice(1)], plan);
   const [file, argv] = watched
-    ? [process.execPath, [...WATCHDOG_NODE_FLAGS, WATCHDOG_ENTRY, options.paths.pidfile, options.paths.name]]
+    ? [process.execPath, [...LEAN_NODE_FLAGS, WATCHDOG_ENTRY, options.paths.pidfile, options.paths.name]]
     : [SHELL, hupIgnoringArgv(run.command[0], run.command.slice(1))];
   // A plain daemon starts in a cgroup of its own where one can be made: what
   // it forks away (setsid, a rewritten environment) is still found there.

@@ -1,6 +1,7 @@
 import fs = require('node:fs');
 import path = require('node:path');
 import { spawn } from 'node:child_process';
+import { LEAN_NODE_FLAGS } from '../../common/lean-node';
 import type { SupervisorConfig } from '../../config';
 import type { Caller } from '../../control/ctl-commands';
 import { createRpcClient, type RpcClient } from '../../control/rpc-client';
@@ -20,8 +21,13 @@ export interface Connection {
   client: RpcClient;
 }
 
-export function connect(configFile: string): Connection {
-  const { config } = readConfig(configFile);
+/**
+ * PROGRAMS false reads only what locates and reaches the supervisor (the
+ * config's groups are then empty): enough for every verb the supervisor
+ * answers by itself.
+ */
+export function connect(configFile: string, options: { programs?: boolean } = {}): Connection {
+  const { config } = readConfig(configFile, options);
   const files = supervisorFiles(config);
   const ctl = config.supervisorctl;
   const client = createRpcClient({
@@ -52,7 +58,7 @@ export async function bringUp(connection: Connection, supervisorEntry: string): 
   planTcpListeners(config); // refused here too: one line and status 2, not a supervisor that died in the background
   for (const file of [files.socket, files.pidfile, files.logfile]) fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
   const out = fs.openSync(files.logfile, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT, 0o644);
-  const child = spawn(process.execPath, [supervisorEntry, config.file], { detached: true, stdio: ['ignore', out, out], cwd: process.cwd() });
+  const child = spawn(process.execPath, [...LEAN_NODE_FLAGS, supervisorEntry, config.file], { detached: true, stdio: ['ignore', out, out], cwd: process.cwd() });
   fs.closeSync(out);
   let exited: string | null = null;
   child.once('exit', (code, signal) => (exited = signal ? `was killed by ${signal}` : `exited with status ${code}`));

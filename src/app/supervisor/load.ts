@@ -1,4 +1,4 @@
-import crypto = require('node:crypto');
+import { sha256Hex } from '../../common/sha256';
 import path = require('node:path');
 import { ConfigError, loadConfig, POLICY_DEFAULTS, type LoadedConfig, type SupervisorConfig } from '../../config';
 import { DaemonError } from '../../model/errors';
@@ -8,7 +8,7 @@ import { DEFAULTS } from '../../policy/defaults';
 import { nodeConfigDeps } from '../config-deps';
 
 /** Reads a config file as the supervisor runs it; a bad file is one DaemonError naming file, line, key and value. */
-export function readConfig(file: string): LoadedConfig {
+export function readConfig(file: string, options: { programs?: boolean } = {}): LoadedConfig {
   const deps = nodeConfigDeps({
     lookupUser: (name) => {
       try {
@@ -34,7 +34,7 @@ export function readConfig(file: string): LoadedConfig {
     crashWindowSecs: r.restartWindowMs / 1000,
   };
   try {
-    return loadConfig(file, deps, { policyDefaults });
+    return loadConfig(file, deps, { policyDefaults, programs: options.programs });
   } catch (error) {
     if (error instanceof ConfigError) {
       const code = error.exitCode === 6 ? 'NOT_CONFIGURED' : error.exitCode === 4 ? 'PRIVILEGE' : 'CONFIG';
@@ -61,16 +61,26 @@ export interface SupervisorFiles {
  * the config's path, so two configs never share a socket.
  */
 export function supervisorFiles(config: SupervisorConfig): SupervisorFiles {
-  const id = `supervisor-${crypto.createHash('sha256').update(config.file).digest('hex').slice(0, 12)}`;
-  const base = path.join(runtimeDirectory(), id);
-  const socket = config.unixHttpServer?.file ?? `${base}.sock`;
+  // Named only when needed: a config that names its files spares a client verb the hash.
+  let id: string | null = null;
+  const name = (): string => (id ??= `supervisor-${sha256Hex(config.file).slice(0, 12)}`);
+  const base = (): string => path.join(runtimeDirectory(), name());
+  const socket = config.unixHttpServer?.file ?? `${base()}.sock`;
   const settings = config.supervisord;
-  const pidfile = config.hasSupervisordSection && settings.explicit.includes('pidfile') ? settings.pidfile : `${base}.pid`;
-  const logfile = config.hasSupervisordSection && settings.explicit.includes('logfile') ? settings.logfile : path.join(logDirectory(), `${id}.log`);
+  const pidfile = config.hasSupervisordSection && settings.explicit.includes('pidfile') ? settings.pidfile : `${base()}.pid`;
+  const logfile = config.hasSupervisordSection && settings.explicit.includes('logfile') ? settings.logfile : path.join(logDirectory(), `${name()}.log`);
   // As supervisorctl reads it: unix:// or http:// from [supervisorctl] serverurl. Without one (or with
   // supervisorctl's default http://localhost:9001 and no [inet_http_server] to answer it) the socket.
   const configured = config.supervisorctl?.serverurl ?? '';
   const useHttp = configured.startsWith('http://') && (configured !== 'http://localhost:9001' || config.inetHttpServers.length > 0);
   const serverUrl = configured.startsWith('unix://') || useHttp ? configured : `unix://${socket}`;
-  return { socket, pidfile, logfile, serverUrl, registry: `${base}.json` };
+  return {
+    socket,
+    pidfile,
+    logfile,
+    serverUrl,
+    get registry() {
+      return `${base()}.json`;
+    },
+  };
 }

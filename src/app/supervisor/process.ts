@@ -86,7 +86,7 @@ export class SupervisedProcess {
       uid: spec.user?.uid,
       gid: spec.user?.gid,
       umask: spec.umask ?? undefined,
-      keepReady: false,
+      keepReady: 'after-exit',
       stdout: logs.stdout,
       stderr: logs.stderr,
       onExit: (pid, code, signal) => this.unit.childExited(pid, code, signal),

@@ -1,4 +1,5 @@
 import fs = require('node:fs');
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import path = require('node:path');
 import { removeIfHolds, unlinkIfPresent, writeFileAtomic } from '../../common/atomic-file';
 import { readProcStat } from '../../common/proc';
@@ -75,9 +76,10 @@ export class Supervisor {
       watch: (listener) => (this.watchers.add(listener), () => this.watchers.delete(listener)),
     });
     const onError = (error: unknown): void => this.host.log(`control: ${(error as Error)?.message ?? String(error)}`);
-    this.web = createWebFace({ backend, onError });
+    // Made at the first request for the page: its session secret and event hub cost an idle supervisor memory.
+    const web = (): WebFace => (this.web ??= createWebFace({ backend, onError }));
     // One server per listener: the socket and each [inet_http_server] have their own credentials.
-    const common = { backend, logs: createFileLogReader(), fallback: this.web.handle, onError };
+    const common = { backend, logs: createFileLogReader(), fallback: (req: IncomingMessage, res: ServerResponse) => web().handle(req, res), onError };
     const unix = this.config.unixHttpServer;
     this.servers.push(
       await startRpcServer({ ...common, socketPath: this.files.socket, chmod: unix?.chmod ?? 0o700, chown: unix?.chown ?? undefined, credentials: credentialsOf(unix) }),
@@ -151,8 +153,25 @@ export class Supervisor {
     return `${this.files.pidfile}.runs`;
   }
 
-  /** Records every live run (pid, start time): a supervisor that is SIGKILLed loses none of them. */
+  private runsPending = false;
+  private runsClosed = false;
+
+  /**
+   * Records every live run (pid, start time) at the end of this turn of the
+   * loop: a supervisor that is SIGKILLed loses none of them, and a respawn
+   * (a run ends, the next starts) or an up of 100 programs writes once,
+   * after the spawns.
+   */
   private saveRuns(): void {
+    if (this.runsPending) return;
+    this.runsPending = true;
+    setImmediate(() => {
+      this.runsPending = false;
+      if (!this.runsClosed) this.writeRuns();
+    });
+  }
+
+  private writeRuns(): void {
     const runs: Record<string, SavedRun> = {};
     for (const p of this.table.all()) {
       const run = p.status.run;
@@ -160,7 +179,8 @@ export class Supervisor {
     }
     const holders = [this.holder.current, ...this.retiring].filter((h): h is HolderId => h !== null);
     try {
-      writeFileAtomic(this.runsFile, `${JSON.stringify({ format: 1, runs, holders })}\n`, 0o644);
+      // Not fsynced: the file matters while the machine runs (a power loss ends every run it names).
+      writeFileAtomic(this.runsFile, `${JSON.stringify({ format: 1, runs, holders })}\n`, 0o644, false);
     } catch (error) {
       this.host.log(`cannot write ${this.runsFile}: ${(error as Error).message}`);
     }
@@ -297,6 +317,7 @@ export class Supervisor {
     this.web?.close();
     await Promise.all(this.servers.map((server) => server.close()));
     unlinkIfPresent(this.files.socket);
+    this.runsClosed = true;
     unlinkIfPresent(this.runsFile);
     unlinkIfPresent(this.files.registry);
     removeIfHolds(this.files.pidfile, `${process.pid}\n`);

@@ -4,7 +4,7 @@
  * /events the live feed, POST /action/VERB[/NAME] the buttons. A state
  * change needs POST, the session's token and the page's own origin.
  */
-import crypto = require('node:crypto');
+import { loadCrypto as crypto } from '../../common/lazy-crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SupervisorBackend } from '../backend';
 import { isRpcFault, Faults } from '../protocol';
@@ -37,7 +37,7 @@ export function createWebFace(options: WebFaceOptions): WebFace {
     if (path === '/' || path === '/index.html') {
       if (req.method !== 'GET' && req.method !== 'HEAD') return answer(res, 405, { error: 'use GET' }, { Allow: 'GET' });
       const session = sessions.open(req.headers);
-      const nonce = crypto.randomBytes(16).toString('base64');
+      const nonce = crypto().randomBytes(16).toString('base64');
       const body = renderPage(session.token, nonce);
       const headers: Record<string, string | number> = { ...pageHeaders(nonce), 'Content-Length': Buffer.byteLength(body) };
       if (session.setCookie) headers['Set-Cookie'] = session.setCookie;

@@ -5,7 +5,7 @@
  * state-changing request must carry the token in a header (which a plain
  * cross-site form cannot send) and come from the page's own origin.
  */
-import crypto = require('node:crypto');
+import { loadCrypto as crypto } from '../../common/lazy-crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { isCrossSite } from '../http-origin';
 
@@ -19,21 +19,21 @@ export interface Sessions {
   verify(headers: IncomingHttpHeaders): boolean;
 }
 
-export function createSessions(secret: Buffer = crypto.randomBytes(32)): Sessions {
-  const tokenOf = (sid: string): string => crypto.createHmac('sha256', secret).update(sid).digest('hex');
+export function createSessions(secret: Buffer = crypto().randomBytes(32)): Sessions {
+  const tokenOf = (sid: string): string => crypto().createHmac('sha256', secret).update(sid).digest('hex');
   return {
     open(headers) {
       const current = readCookie(headers.cookie, SESSION_COOKIE);
       const sid = current !== null && /^[0-9a-f]{64}$/.test(current) ? current : null;
       if (sid !== null) return { token: tokenOf(sid), setCookie: null };
-      const fresh = crypto.randomBytes(32).toString('hex');
+      const fresh = crypto().randomBytes(32).toString('hex');
       return { token: tokenOf(fresh), setCookie: `${SESSION_COOKIE}=${fresh}; Path=/; HttpOnly; SameSite=Strict` };
     },
     verify(headers) {
       const sid = readCookie(headers.cookie, SESSION_COOKIE);
       const sent = headers[TOKEN_HEADER];
       if (sid === null || typeof sent !== 'string' || !/^[0-9a-f]{64}$/.test(sent)) return false;
-      return crypto.timingSafeEqual(Buffer.from(tokenOf(sid), 'hex'), Buffer.from(sent, 'hex'));
+      return crypto().timingSafeEqual(Buffer.from(tokenOf(sid), 'hex'), Buffer.from(sent, 'hex'));
     },
   };
 }
