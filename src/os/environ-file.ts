@@ -6,9 +6,13 @@ import { formatEnvironmentText, parseEnvironmentText } from '../model/environ-co
 import { DaemonError } from '../model/errors';
 import type { DaemonRecord } from '../model/record';
 
-/** Written before the state file, mode 0600 whatever the umask: it may hold secrets. */
+/**
+ * Written after the state file, mode 0600 whatever the umask: it may hold
+ * secrets. Not fsynced: a power loss ends the daemon it belongs to, and a
+ * file cut short is read as none (restart then takes the caller's).
+ */
 export function writeEnvironment(paths: DaemonPaths, record: DaemonRecord, environment: Record<string, string>): void {
-  writeFileAtomic(paths.environfile, formatEnvironmentText({ format: 1, pid: record.pid, startTicks: record.startTicks, environment }), 0o600);
+  writeFileAtomic(paths.environfile, formatEnvironmentText({ format: 1, pid: record.pid, startTicks: record.startTicks, environment }), 0o600, false);
 }
 
 /**

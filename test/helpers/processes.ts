@@ -51,6 +51,20 @@ export function readPid(file: string): number | null {
 }
 
 /** Fields of /proc/PID/status such as SigIgn, as text. */
+/** Live processes whose command line holds ARG as one word (a test's own marker). */
+export function processesWithArg(arg: string): number[] {
+  const found: number[] = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').includes(arg) && isRunning(Number(name))) found.push(Number(name));
+    } catch {
+      // gone
+    }
+  }
+  return found;
+}
+
 export function procStatusField(pid: number, field: string): string | null {
   try {
     const match = new RegExp(`^${field}:\\s*(.*)$`, 'm').exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));

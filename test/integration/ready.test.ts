@@ -4,7 +4,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { fixture, TDAEMON } from '../helpers/paths';
-import { isDead, isRunning, readPid, Reaper, waitFor } from '../helpers/processes';
+import { isDead, isRunning, processesWithArg, readPid, Reaper, waitFor } from '../helpers/processes';
 import { run, type RunResult } from '../helpers/run';
 import { makeTempDir } from '../helpers/tmp';
 
@@ -49,19 +49,6 @@ function accepts(port: number, host = '127.0.0.1'): Promise<boolean> {
 
 const LATE = fixture('late-listener.js');
 
-/** Processes whose command line holds ARG (the test's own marker), alive. */
-function processesWithArg(arg: string): number[] {
-  const found: number[] = [];
-  for (const name of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      if (fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').includes(arg) && isRunning(Number(name))) found.push(Number(name));
-    } catch {
-      // gone
-    }
-  }
-  return found;
-}
 
 function assertNothingLeft(dir: string, name: string, mark: string): void {
   assert.ok(!fs.existsSync(path.join(dir, `${name}.pid`)), 'no pidfile is left');

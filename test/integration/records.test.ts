@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { TDAEMON } from '../helpers/paths';
-import { isDead, isRunning, readPid, Reaper, startTicks, waitFor } from '../helpers/processes';
+import { isDead, isRunning, processesWithArg, readPid, Reaper, startTicks, waitFor } from '../helpers/processes';
 import { run, type RunResult } from '../helpers/run';
 import { IS_ROOT, makeTempDir } from '../helpers/tmp';
 
@@ -49,18 +49,6 @@ function marker(): string {
   return `2000${process.pid}${String(markers).padStart(3, '0')}`;
 }
 
-function processesWithArg(arg: string): number[] {
-  const found: number[] = [];
-  for (const name of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      if (fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').includes(arg) && isRunning(Number(name))) found.push(Number(name));
-    } catch {
-      // gone
-    }
-  }
-  return found;
-}
 
 function leftoverTemps(dir: string): string[] {
   return fs.readdirSync(dir).filter((name) => name.endsWith('.tmp'));

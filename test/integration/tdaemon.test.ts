@@ -315,7 +315,9 @@ describe('tdaemon stop', { concurrency: true }, () => {
     assert.equal(stop.stdout, `tdaemon: app did not stop on SIGTERM within 0.5 s; killed (pid ${pid})\n`);
     assert.deepEqual(sessionMembers(pid), [], 'the session is empty');
     assert.ok(took >= 450, `stop waited for the timeout before SIGKILL (took ${took} ms)`);
-    assert.ok(took < 5000, `stop did not wait for the default 10 s (took ${took} ms)`);
+    // Any bound under the default 10 s tells the two apart; a loaded machine
+    // (one CPU beside a busy loop) took 6.7 s for the two tdaemon processes.
+    assert.ok(took < 10000, `stop did not wait for the default 10 s (took ${took} ms)`);
   });
 });
 
