@@ -11,6 +11,12 @@ import { IDENTITY_OPTIONS, many, one } from './options';
 import { parseWords, UsageProblem, type Words } from './parse-words';
 import { reportError } from './report';
 
+/** The verbs of one mode (all but those of the OTHER mode), a line each, their descriptions in one column. */
+function verbLines(other: Command['mode']): string {
+  const width = Math.max(...COMMANDS.map((verb) => verb.name.length)) + 1;
+  return COMMANDS.filter((verb) => verb.mode !== other).map((verb) => `  ${verb.name.padEnd(width)} ${verb.describe}`).join('\n');
+}
+
 const MAIN_USAGE = `Usage: tdaemon {--pidfile FILE | --name NAME} VERB [OPTION]... [[--] COMMAND [ARG]...]
        tdaemon list [--json]
        tdaemon -c FILE VERB [NAME]...
@@ -20,10 +26,10 @@ Every such verb needs one of --pidfile FILE and --name NAME to say which daemon.
 With -c, run and control every program of a supervisord config FILE.
 
 Verbs:
-${COMMANDS.filter((verb) => verb.mode !== 'supervisor').map((verb) => `  ${verb.name.padEnd(9)} ${verb.describe}`).join('\n')}
+${verbLines('supervisor')}
 
 Verbs with -c FILE:
-${COMMANDS.filter((verb) => verb.mode !== 'daemon').map((verb) => `  ${verb.name.padEnd(9)} ${verb.describe}`).join('\n')}
+${verbLines('daemon')}
 
 'tdaemon VERB --help' lists a verb's options. Options may stand before or after the verb.`;
 
