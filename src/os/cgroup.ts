@@ -92,6 +92,36 @@ export function spawnInCgroup<T>(dir: string | null, spawn: () => T): { result: 
   }
 }
 
+/**
+ * Makes the group DIR for a child that joins it itself (joiningShellArgv):
+ * its cgroup.procs file, or null where no group can be made (not root, no
+ * cgroup2, a read-only mount). Cheaper than spawnInCgroup: moving this
+ * process, with its threads, in and out took 15 ms of a 110 ms start;
+ * a one-threaded shell moving itself costs under 1 ms.
+ */
+export function prepareCgroup(dir: string | null): string | null {
+  if (dir === null || ownCgroup() === null) return null;
+  sweepEmptyCgroups(path.dirname(dir));
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
+    fs.accessSync(path.join(dir, 'cgroup.procs'), fs.constants.W_OK);
+    return path.join(dir, 'cgroup.procs');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * sh ARGV that writes its own pid to PROCS (joining the group before it
+ * runs anything else, so all the command forks is inside), ignores SIGHUP
+ * and execs COMMAND. The shell must run as root (a user switch, if any,
+ * is setpriv's, after the join); a join that fails leaves the daemon
+ * where it was, found by its session as without a group.
+ */
+export function joiningShellArgv(procs: string, command: string, args: readonly string[]): string[] {
+  return ['-c', 'echo $$ > "$1" 2>/dev/null; shift; trap "" HUP; exec "$@"', 'sh', procs, command, ...args];
+}
+
 /** Removes the group DIR once nothing runs in it (the kernel refuses otherwise: EBUSY). */
 export function removeCgroup(dir: string | null): void {
   if (dir === null) return;

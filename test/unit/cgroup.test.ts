@@ -1,6 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cgroup2Mount, daemonCgroup, pathHash } from '../../src/os/cgroup';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { cgroup2Mount, daemonCgroup, joiningShellArgv, pathHash } from '../../src/os/cgroup';
 import { familyMembers } from '../../src/os/family';
 
 // Lines of /proc/self/mountinfo as a hybrid machine (cgroup v1 controllers,
@@ -52,5 +56,24 @@ describe("a forking server's family: the descendants of its main process", () =>
 
   it('finds nothing when the pid now names another process', () => {
     assert.deepEqual(familyMembers({ descendantsOf: { pid: 500, startTicks: '99' } }, all), []);
+  });
+});
+
+describe('the shell that joins its group itself', () => {
+  it('writes its own pid to the group, then execs the command in place with its arguments (the same pid)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tdaemon-join-'));
+    try {
+      const procs = path.join(dir, 'cgroup.procs');
+      const out = execFileSync('/bin/sh', joiningShellArgv(procs, 'sh', ['-c', 'echo $$ "$0" "$1"', 'zero', 'one two']), { encoding: 'utf8' });
+      const written = fs.readFileSync(procs, 'utf8').trim();
+      assert.equal(out, `${written} zero one two\n`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('runs the command all the same when the join fails, saying nothing', () => {
+    const out = execFileSync('/bin/sh', joiningShellArgv('/nonexistent/cgroup.procs', 'echo', ['ran']), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    assert.equal(out, 'ran\n');
   });
 });

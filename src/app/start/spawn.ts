@@ -6,7 +6,7 @@ import { LEAN_NODE_FLAGS } from '../../common/lean-node';
 import { readProcStat } from '../../common/proc';
 import { DaemonError } from '../../model/errors';
 import { formatReadySpec } from '../../model/ready-spec';
-import { daemonCgroup, spawnInCgroup } from '../../os/cgroup';
+import { daemonCgroup, joiningShellArgv, prepareCgroup, spawnInCgroup } from '../../os/cgroup';
 import type { DaemonRecord, WatchdogReport } from '../../model/record';
 import { withCredentials } from '../../os/privileges';
 import type { StartOptions } from './options';
@@ -42,13 +42,17 @@ export function spawnDaemon(options: StartOptions, plan: Plan): Started {
   const watched = options.respawn !== null;
   // The watchdog runs as root and switches for the command itself; a plain daemon switches here, with the user's groups.
   const run = watched ? { command: options.command, uid: undefined, gid: undefined } : withCredentials([plan.exec, ...options.command.slice(1)], plan);
-  const [file, argv] = watched
-    ? [process.execPath, [...LEAN_NODE_FLAGS, WATCHDOG_ENTRY, options.paths.pidfile, options.paths.name]]
-    : [SHELL, hupIgnoringArgv(run.command[0], run.command.slice(1))];
   // A plain daemon starts in a cgroup of its own where one can be made: what
   // it forks away (setsid, a rewritten environment) is still found there.
+  // Its shell joins the group itself when it runs as root (no user, or
+  // setpriv switching after the join); otherwise this process moves in for
+  // the spawn and back.
   const cgroup = watched ? null : daemonCgroup(options.paths.pidfile);
-  const { result: child, joined } = spawnInCgroup(cgroup, () =>
+  const procs = run.uid === undefined ? prepareCgroup(cgroup) : null;
+  const [file, argv] = watched
+    ? [process.execPath, [...LEAN_NODE_FLAGS, WATCHDOG_ENTRY, options.paths.pidfile, options.paths.name]]
+    : [SHELL, procs !== null ? joiningShellArgv(procs, run.command[0], run.command.slice(1)) : hupIgnoringArgv(run.command[0], run.command.slice(1))];
+  const spawnIt = (): ChildProcess =>
     spawnWithUmask(options.umask, () =>
       spawn(file, argv, {
         cwd: plan.cwd,
@@ -58,8 +62,8 @@ export function spawnDaemon(options: StartOptions, plan: Plan): Started {
         uid: run.uid,
         gid: run.gid,
       }),
-    ),
-  );
+    );
+  const { result: child, joined } = procs !== null ? { result: spawnIt(), joined: true } : spawnInCgroup(watched ? null : cgroup, spawnIt);
   if (joined) record.cgroup = cgroup;
   const exited: Started['exited'] = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const ready = new Promise<void>((resolve, reject) => {
