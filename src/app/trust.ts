@@ -4,6 +4,14 @@ import { ownedPaths } from '../os/file-trust';
 import { firstDistrust } from '../policy/file-trust';
 
 /**
+ * The paths already found trustworthy by this process: once their
+ * directories are root's alone, only root can replace what is in them, so
+ * the probes a verb repeats (start polls several) need not walk up to /
+ * again.
+ */
+const trusted = new WeakSet<DaemonPaths>();
+
+/**
  * Run as root, refuses (PRIVILEGE, exit 4) a daemon whose pidfile or state
  * file another user could have written: one owned by someone else or
  * writable by others, or in a directory (or under one) that someone else
@@ -12,9 +20,12 @@ import { firstDistrust } from '../policy/file-trust';
  * its own processes: nothing is checked.
  */
 export function requireTrustedFiles(paths: DaemonPaths): void {
-  if (process.getuid?.() !== 0) return;
+  if (process.getuid?.() !== 0 || trusted.has(paths)) return;
   const distrust = firstDistrust(ownedPaths(paths));
-  if (distrust === null) return;
+  if (distrust === null) {
+    trusted.add(paths);
+    return;
+  }
   const file = distrust.path === paths.statefile ? `state file ${paths.statefile}` : `pidfile ${paths.pidfile}`;
   throw new DaemonError(
     'PRIVILEGE',

@@ -65,6 +65,7 @@ const OPTIONAL_FIELDS: Record<string, Check> = {
   readyTimeoutMs: count,
   cgroup: stringOrNull,
   forking: (v) => v === null || (isObject(v) && firstProblem(v, FORKING_FIELDS) === null),
+  logRotation: (v) => v === null || (isObject(v) && firstProblem(v, ROTATION_FIELDS) === null),
 };
 
 const RESPAWN_FIELDS: Record<keyof RespawnPolicy, Check> = {
@@ -106,10 +107,6 @@ const FORKING_FIELDS: Record<string, Check> = {
 function recordProblem(value: Record<string, unknown>): string | null {
   const problem = firstProblem(value, RECORD_FIELDS) ?? firstProblem(value, OPTIONAL_FIELDS, true);
   if (problem !== null) return problem;
-  const rotation = value.logRotation;
-  if (rotation !== undefined && rotation !== null && !(isObject(rotation) && firstProblem(rotation, ROTATION_FIELDS) === null)) {
-    return `'logRotation' has a bad value (${JSON.stringify(rotation)?.slice(0, 40)})`;
-  }
   if (isObject(value.forking) && value.watchdog !== null) return "'forking' and 'watchdog' cannot both be set";
   if (value.respawn === null && value.watchdog === null) return null;
   if (value.respawn === null || value.watchdog === null) return "'respawn' and 'watchdog' disagree";

@@ -1,18 +1,12 @@
 import type { PlainRecord } from '../model/record';
 import { DEFAULTS } from '../policy/defaults';
 
-/** What tnohup knows of the command it started, for its record. */
-export interface NohupStart {
-  /** The pidfile's base name without .pid: what tdaemon calls the daemon. */
-  name: string;
-  pid: number;
-  startTicks: string;
-  startedAt: string;
-  command: string[];
-  cwd: string;
-  /** Where the command's output goes: nohup.out (or -o FILE), else whatever tnohup's stdout was. */
-  log: string;
-}
+/**
+ * What tnohup knows of the command it started, for its record: NAME is the
+ * pidfile's base name without .pid (what tdaemon calls the daemon), LOG
+ * where the output goes (nohup.out, -o FILE, or whatever tnohup's stdout was).
+ */
+export type NohupStart = Pick<PlainRecord, 'name' | 'pid' | 'startTicks' | 'startedAt' | 'command' | 'cwd' | 'log'>;
 
 /**
  * The record tdaemon writes beside a pidfile, written by tnohup -p: with

@@ -7,7 +7,6 @@ import { PIDFILE_VARIABLE } from '../../os/tag';
 import { isPermission } from '../../os/paths';
 import { readPidfile } from '../../os/pidfile';
 import { lookupGroup, lookupUser } from '../../os/users';
-import { requireTrustedFiles } from '../trust';
 import type { StartOptions } from './options';
 
 /** What was checked and opened before anything starts. */
@@ -85,7 +84,6 @@ export function preflight(options: StartOptions): Preflight {
     problems.push(new DaemonError('NOT_INSTALLED', `${what}: '${options.command[0]}': ${describeLookupError(found.errno)}`));
   }
   check(() => checkPidfileLocation(paths.pidfile));
-  check(() => requireTrustedFiles(paths));
 
   // The logs are opened (and so created) only when nothing else is wrong.
   if (problems.length > 0) return { plan: null, problems };
