@@ -22,7 +22,11 @@ import { findCopy, freshMarks, marksAt, noteRead, tailHolds, type ReadMarks } fr
  *    reopens, so that file is kept and read until the new one has bytes:
  *    sampling the new size first makes the last read of the old file come
  *    after everything the writer put there before switching.
- * 2. The file we follow is read to its end. If it is now shorter than what
+ * 2. The file we follow is read to its end, or, while a previous file is
+ *    kept, only as far as the size sampled in step 1 (the rest next turn,
+ *    after the old file has been read once more: a line the writer put in
+ *    the new file after that sample may follow one it put in the old file
+ *    after our read of it). If it is now shorter than what
  *    we have read, or the bytes just before our position changed, it was
  *    truncated (logrotate `copytruncate`, `> file`). Comparing those last
  *    bytes (read-marks.ts) also catches a truncated file that grew back
@@ -148,15 +152,23 @@ class Follower {
   }
 
   private async check(): Promise<void> {
+    let upTo = Infinity;
     if (this.previous !== null) {
-      const newHasBytes = this.current !== null && fs.fstatSync(this.current.fd).size > 0;
+      upTo = this.current === null ? 0 : fs.fstatSync(this.current.fd).size;
       await this.drain(this.previous);
-      if (newHasBytes) {
+      if (upTo > 0) {
         this.forget(this.previous); // the writer has moved to the new file
         this.previous = null;
       }
     }
-    if (this.current !== null) await this.drain(this.current);
+    if (this.current !== null) {
+      // While an old file is still read, the new one is read only as far as
+      // it was before the old one's last read: what the writer put in the
+      // new file after that may come after lines it put in the old one
+      // meanwhile, which the next turn reads first.
+      await this.drain(this.current, upTo);
+      if (upTo !== Infinity && fs.fstatSync(this.current.fd).size > this.current.position) this.dirty = true;
+    }
     if (this.stopped) return;
     const named = statQuietly(this.file);
     if (named === null) {
@@ -179,16 +191,18 @@ class Follower {
     this.dirty = true; // read the new file (and the old one once more) in the next turn
   }
 
-  /** Reads T from its position to its end, starting again at 0 if it was truncated. */
-  private async drain(t: Tracked): Promise<void> {
+  /** Reads T from its position to its end (or to offset UP_TO), starting again at 0 if it was truncated. */
+  private async drain(t: Tracked, upTo = Infinity): Promise<void> {
     while (!this.stopped) {
       if (fs.fstatSync(t.fd).size < t.position || !tailHolds(t.fd, t.position, t.marks)) {
         const copy = await this.readCopy(t);
         this.notice(`${this.file}: file truncated; ${copy === null ? '' : `read the rest of its old content from ${copy}, `}reading it from the start`);
         t.position = 0;
         t.marks = freshMarks();
+        upTo = Infinity;
       }
-      const count = await readAt(t.fd, this.buffer, t.position);
+      if (t.position >= upTo) return;
+      const count = await readAt(t.fd, this.buffer, t.position, upTo - t.position);
       if (count === 0) return;
       // Truncated and written again while the read ran? Then these bytes
       // are not what follows ours: drop them, and the next turn of the
@@ -311,9 +325,9 @@ function statQuietly(file: string): fs.Stats | null {
   }
 }
 
-function readAt(fd: number, buffer: Buffer, position: number): Promise<number> {
+function readAt(fd: number, buffer: Buffer, position: number, most = buffer.length): Promise<number> {
   return new Promise((resolve, reject) => {
-    fs.read(fd, buffer, 0, buffer.length, position, (error, count) => (error ? reject(error) : resolve(count)));
+    fs.read(fd, buffer, 0, Math.min(buffer.length, most), position, (error, count) => (error ? reject(error) : resolve(count)));
   });
 }
 
