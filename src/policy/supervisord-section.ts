@@ -75,21 +75,28 @@ function restartKeys(record: DaemonRecord): string[] {
   ];
 }
 
-/** tdaemon writes its logs straight, never rotating them: maxbytes 0. */
+/**
+ * The logs, rotated as the watchdog rotated them (--log-max-size and
+ * --log-backups apply to both files); a plain daemon's logs are never
+ * rotated by tdaemon: maxbytes 0.
+ */
 function logKeys(record: DaemonRecord, lost: (text: string) => void): string[] {
   const log = quotePath(record.log);
   if (log === null) {
     lost('the log path holds a line break or a comment character after a space');
     return [];
   }
-  const keys = [`stdout_logfile=${log}`, 'stdout_logfile_maxbytes=0'];
+  const rotation = record.logRotation && record.logRotation.maxBytes > 0 ? record.logRotation : null;
+  const sizeKeys = (channel: 'stdout' | 'stderr') =>
+    rotation === null ? [`${channel}_logfile_maxbytes=0`] : [`${channel}_logfile_maxbytes=${rotation.maxBytes}`, `${channel}_logfile_backups=${rotation.backups}`];
+  const keys = [`stdout_logfile=${log}`, ...sizeKeys('stdout')];
   if (record.errorLog === null) return [...keys, 'redirect_stderr=true'];
   const errorLog = quotePath(record.errorLog);
   if (errorLog === null) {
     lost('the error log path holds a line break or a comment character after a space');
     return [...keys, 'redirect_stderr=true'];
   }
-  return [...keys, 'redirect_stderr=false', `stderr_logfile=${errorLog}`, 'stderr_logfile_maxbytes=0'];
+  return [...keys, 'redirect_stderr=false', `stderr_logfile=${errorLog}`, ...sizeKeys('stderr')];
 }
 
 /**

@@ -4,7 +4,7 @@ import type { DaemonRecord, RespawnPolicy } from '../model/record';
 import { environmentLines } from './systemd-program';
 import { backoffLines, startLimitLines, type CrashRules } from './systemd-restart';
 import { stopLines } from './systemd-stop';
-import { comment, directive, escapeSpecifiers, escapeUnitName, formatExecLine, formatUmask, plainValue, renderUnit, type ExportFile, type UnitLine } from './systemd-syntax';
+import { comment, directive, escapeSpecifiers, escapeUnitName, formatBytes, formatExecLine, formatUmask, plainValue, renderUnit, type ExportFile, type UnitLine } from './systemd-syntax';
 
 export interface DaemonFacts {
   pidfile: string;
@@ -88,6 +88,11 @@ function respawnLines(respawn: RespawnPolicy | null): UnitLine[] {
 function logLines(record: DaemonRecord, lost: (text: string) => UnitLine): UnitLine[] {
   const log = plainValue(record.log);
   const lines = [log === null ? lost('the log path holds a line break') : directive('StandardOutput', `append:${log}`)];
+  const rotation = record.logRotation;
+  if (rotation && rotation.maxBytes > 0) {
+    // systemd appends to the file itself: nothing rotates it by size, and nothing in the unit can.
+    lines.push(lost(`--log-max-size ${formatBytes(rotation.maxBytes)} --log-backups ${rotation.backups}: systemd does not rotate by size; rotate ${record.log} with logrotate (copytruncate)`));
+  }
   if (record.errorLog === null) return [...lines, directive('StandardError', 'inherit')];
   const errorLog = plainValue(record.errorLog);
   return [...lines, errorLog === null ? lost('the error log path holds a line break') : directive('StandardError', `append:${errorLog}`)];

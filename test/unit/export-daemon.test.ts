@@ -61,6 +61,13 @@ describe('export systemd of a recorded daemon, field by field', () => {
     assert.match(file.text, /^# Not carried over: --ready tcp:127\.0\.0\.1:8080: /m);
   });
 
+  it('--log-max-size is said to be lost: systemd appends, it does not rotate by size', () => {
+    const { file, warnings } = exportDaemonUnit(watched({}, { logRotation: { maxBytes: 10 * 1024 * 1024, backups: 3 } }), 'tdaemon', FACTS);
+    assert.deepEqual(warnings, ['--log-max-size 10MB --log-backups 3: systemd does not rotate by size; rotate /var/log/web.log with logrotate (copytruncate)']);
+    assert.match(file.text, /^# Not carried over: --log-max-size 10MB /m);
+    assert.deepEqual(exportDaemonUnit(watched({}, { logRotation: { maxBytes: 0, backups: 10 } }), 'tdaemon', FACTS).warnings, []);
+  });
+
   it('a forking daemon (start --forking --command-pidfile): Type=forking with PIDFile=', () => {
     const record: PlainRecord = { ...PLAIN, command: ['nginx', '-c', '/etc/nginx/nginx.conf'], forking: { commandPidfile: '/run/nginx%.pid', sid: 100, sidStartTicks: '5' } };
     const service = parseUnit(exportDaemonUnit(record, 'tdaemon', FACTS).file.text).Service;
@@ -186,6 +193,12 @@ describe('export supervisord: a recorded daemon as a [program:x] section', () =>
     assert.deepEqual([spec.umask, spec.user?.name, spec.stopsignal, spec.stopwaitsecs], [0o27, 'nobody', 'SIGINT', 3]);
     assert.deepEqual([spec.stdout.logfile, spec.stdout.maxbytes, spec.redirectStderr, spec.stderr.logfile, spec.stderr.maxbytes], ['/var/log/web.log', 0, false, '/var/log/web.err', 0]);
     assert.deepEqual([spec.stopScope, spec.killScope, spec.autostart], ['family', 'family', true]);
+  });
+
+  it('keeps the watchdog\'s rotation of both logs', () => {
+    const { spec, warnings } = roundTrip(watched({}, { errorLog: '/var/log/web.err', logRotation: { maxBytes: 1048576, backups: 4 } }));
+    assert.deepEqual(warnings, []);
+    assert.deepEqual([spec.stdout.maxbytes, spec.stdout.backups, spec.stderr.maxbytes, spec.stderr.backups], [1048576, 4, 1048576, 4]);
   });
 
   it('keeps the restart rules: which exits restart, and the crash-loop limits', () => {
