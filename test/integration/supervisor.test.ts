@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { supervisorDefaultLog, TDAEMON } from '../helpers/paths';
+import { ROOT, supervisorDefaultLog, TDAEMON } from '../helpers/paths';
 import { makeTestAccount } from '../helpers/account';
 import { isDead, procStatusField, readPid, Reaper, sessionMembers, waitFor } from '../helpers/processes';
 import { run, type RunResult } from '../helpers/run';
@@ -345,6 +345,12 @@ describe('tdaemon -c: a supervisord config file under one supervisor', { concurr
     assert.ok(holder > 0 && !isDead(holder), 'a pipe holder runs');
     s.reaper.track(holder);
     assert.match(fs.readFileSync(`/proc/${holder}/cmdline`, 'utf8'), /^tdaemon-pipe-holder\0infinity\0$/);
+    if (process.arch === 'x64') {
+      // The 185-byte program the build writes (scripts/pipe-holder.js), not sleep(1).
+      assert.equal(fs.readlinkSync(`/proc/${holder}/exe`), path.join(ROOT, 'dist', 'tdaemon-pipe-holder-x64'));
+      const rssKb = parseInt(procStatusField(holder, 'VmRSS') ?? '', 10);
+      assert.ok(rssKb < 100, `the holder's VmRSS is ${rssKb} kB`);
+    }
     // Oldest first: FILE.N ... FILE.1, FILE.
     const age = (file: string) => Number(/\.(\d+)$/.exec(file)?.[1] ?? 0);
     const logFiles = (prefix: string) => fs.readdirSync(s.dir).filter((f) => f.startsWith(prefix)).sort((x, y) => age(y) - age(x));
