@@ -66,18 +66,23 @@ export class ResponseReader {
     return this.phase === Phase.DONE;
   }
 
-  /** Bytes from the connection. Throws HttpParseError; bytes after the response's end are ignored. */
-  push(chunk: Buffer): void {
+  /**
+   * Bytes from the connection; returns how many of them belong to this
+   * response (all, until its end: the rest begins the next response).
+   * Throws HttpParseError, and what the handler throws.
+   */
+  push(chunk: Buffer): number {
     let data = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
     this.pending = null;
     while (data.length > 0 && this.phase !== Phase.DONE) {
       const used = this.step(data);
       if (used < 0) {
         this.pending = data; // an incomplete line: wait for more
-        return;
+        return chunk.length;
       }
       data = data.subarray(used);
     }
+    return chunk.length - data.length;
   }
 
   /** The head has been read (a connection closed now cut a response short). */

@@ -197,10 +197,9 @@ function setMember(struct: XmlRpcStruct, name: string, value: XmlRpcValue): void
 
 /** The value of a type whose content is text. */
 function scalar(type: string, raw: string): XmlRpcValue {
+  if (type === 'string') return raw;
   const text = raw.trim();
   switch (type) {
-    case 'string':
-      return raw;
     case 'int':
     case 'i4':
     case 'i8': {
@@ -278,6 +277,8 @@ export function encodeValue(value: XmlRpcValue | undefined): string {
   return `<value><struct>\n${members.join('')}</struct></value>\n`;
 }
 
+// What escapeText may change (every surrogate, paired or not): one character class, a fast scan.
+const NEEDS_ESCAPE = /[&<>\x00-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF]/;
 // Characters XML 1.0 cannot carry at all, even as references.
 const UNSENDABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
@@ -287,6 +288,7 @@ const UNSENDABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![
  * the client, so those become U+FFFD; supervisor would send them and fail.
  */
 export function escapeText(text: string): string {
+  if (!NEEDS_ESCAPE.test(text)) return text; // nearly every string: one scan of a character class
   let out = text.replace(UNSENDABLE, '\uFFFD');
   if (/[&<>]/.test(out)) out = out.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   return out;
