@@ -18,9 +18,9 @@ import { Host } from '../../supervise/host';
 import { createBackend } from './backend';
 import { credentialsOf, planTcpListeners } from './listeners';
 import { readConfig, supervisorFiles, type SupervisorFiles } from './load';
-import { runningSupervisor } from './running';
 import { fifoPaths, openProcessLogs } from './logs';
 import { SupervisedProcess } from './process';
+import { runningSupervisor } from './running';
 import { ProcessTable } from './table';
 
 /**
