@@ -28,8 +28,46 @@ function loadCached(file) {
   return module_.exports;
 }
 
+/**
+ * The verbs of dist/tdaemon-ctl.js that `tdaemon -c FILE VERB` runs
+ * (src/cli/commands/supervisor.ts; test/unit/launch.test.ts keeps the two
+ * lists equal).
+ */
+const CTL_VERBS = new Set(['up', 'status', 'start', 'stop', 'restart', 'signal', 'pid', 'avail', 'reread', 'update', 'clear', 'logs', 'shutdown']);
+
+/**
+ * `-c FILE VERB [NAME]...` (or --config FILE, --config=FILE) with a verb of
+ * dist/tdaemon-ctl.js and no other option: { configFile, verb, operands };
+ * anything else, null. Such words mean the same to tdaemon's parser
+ * (src/cli/tdaemon.ts), which then only hands them to that bundle: they
+ * are handed over directly, without loading the parser's bundle (a third
+ * of a `status`). An empty word or one starting with '-' anywhere leaves
+ * the whole line to the parser, with its checks and messages.
+ */
+function plainSupervisorCall(words) {
+  let configFile;
+  let rest;
+  if (words[0] === '-c' || words[0] === '--config') {
+    configFile = words[1];
+    rest = words.slice(2);
+  } else if (words[0] !== undefined && words[0].startsWith('--config=')) {
+    configFile = words[0].slice('--config='.length);
+    rest = words.slice(1);
+  } else {
+    return null;
+  }
+  if (configFile === undefined || rest.length === 0 || !CTL_VERBS.has(rest[0])) return null;
+  if ([configFile, ...rest].some((word) => word === '' || word.startsWith('-'))) return null;
+  return { configFile, verb: rest[0], operands: rest.slice(1) };
+}
+
 module.exports = function launch(name) {
-  loadCached(path.join(__dirname, '..', 'dist', `${name}.js`));
+  const dist = path.join(__dirname, '..', 'dist');
+  const call = name === 'tdaemon' ? plainSupervisorCall(process.argv.slice(2)) : null;
+  if (call) loadCached(path.join(dist, 'tdaemon-ctl.js')).runPlainCall(call);
+  else loadCached(path.join(dist, `${name}.js`));
 };
 // The supervisor verbs' bundle (dist/tdaemon-ctl.js) is loaded the same way, by the CLI's bundle.
 module.exports.loadCached = loadCached;
+module.exports.plainSupervisorCall = plainSupervisorCall;
+module.exports.CTL_VERBS = CTL_VERBS;

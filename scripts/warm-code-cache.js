@@ -13,6 +13,7 @@ for (const name of ['tnohup', 'tdaemon', 'tdaemon-ctl']) fs.rmSync(path.join(roo
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tnohup-build-'));
 const pidfile = path.join(dir, 'warm.pid');
+const conf = path.join(dir, 'warm.conf');
 const runs = [
   ['tnohup', ['--help']],
   ['tnohup', ['-o', path.join(dir, 'out'), 'true']],
@@ -25,10 +26,22 @@ const runs = [
   ['tdaemon', ['--pidfile', pidfile, 'stop']],
   ['tdaemon', ['--pidfile', pidfile, 'start', '--wait', '0', '--', 'sleep', '30']],
   ['tdaemon', ['--pidfile', pidfile, 'stop']],
-  // No supervisor answers: the config is read and the client connects (tdaemon-ctl.js.cache).
-  ['tdaemon', ['-c', path.join(dir, 'warm.conf'), 'status']],
+  // Supervisor mode (tdaemon-ctl.js.cache): no supervisor answers, then one
+  // does, so that the client's reading of responses is cached too; the
+  // plain form is run by bin/launch.js directly, the one with an option by
+  // the CLI's parser.
+  ['tdaemon', ['-c', conf, 'status']],
+  ['tdaemon', ['-c', conf, 'up']],
+  ['tdaemon', ['-c', conf, 'status']],
+  ['tdaemon', ['-c', conf, 'status', '--json']],
+  ['tdaemon', ['-c', conf, 'pid', 'warm']],
+  ['tdaemon', ['-c', conf, 'shutdown']],
 ];
-fs.writeFileSync(path.join(dir, 'warm.conf'), `[unix_http_server]\nfile=${dir}/warm.sock\n[supervisorctl]\nserverurl=unix://${dir}/warm.sock\n[program:warm]\ncommand=sleep 30\n`);
+fs.writeFileSync(
+  conf,
+  `[unix_http_server]\nfile=${dir}/warm.sock\n[supervisord]\npidfile=${dir}/warm-supervisor.pid\nlogfile=${dir}/warm.log\nchildlogdir=${dir}\n` +
+    `[supervisorctl]\nserverurl=unix://${dir}/warm.sock\n[program:warm]\ncommand=sleep 30\nstartsecs=0\n`,
+);
 try {
   for (const [name, args] of runs) {
     spawnSync(path.join(root, 'bin', name), args, {
@@ -39,5 +52,21 @@ try {
     });
   }
 } finally {
+  endSupervisor(path.join(dir, 'warm-supervisor.pid'));
   fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** If the warm-up's supervisor still runs (its shutdown failed), ends it by its pid; it stops its program. */
+function endSupervisor(file) {
+  let pid;
+  try {
+    pid = Number(fs.readFileSync(file, 'utf8').trim());
+  } catch {
+    return; // never started, or shut down
+  }
+  try {
+    if (Number.isInteger(pid) && pid > 0) process.kill(pid, 'SIGTERM');
+  } catch {
+    // already gone
+  }
 }

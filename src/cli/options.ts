@@ -3,7 +3,7 @@ import { parseSignal } from '../common/signals';
 import { DaemonError } from '../model/errors';
 import { DEFAULTS, shownDefault } from '../policy/defaults';
 
-export { many, one } from './parse-words';
+export { many, one } from './words';
 
 /** Options every verb takes, before or after it. */
 export const IDENTITY_OPTIONS: Record<string, Options> = {

@@ -1,5 +1,6 @@
 import parseArguments from 'yargs-parser';
 import type { Options } from 'yargs';
+import { many } from './words';
 
 /**
  * Both commands parse with yargs-parser, the parser yargs is built on. The
@@ -102,16 +103,4 @@ function typedName(optionWords: string[], name: string, aliases: string[]): stri
   const spellings = [name, ...aliases].map(dashes);
   const typed = [...optionWords].reverse().find((word) => spellings.some((s) => word === s || word.startsWith(`${s}=`)));
   return typed ? typed.split('=')[0] : dashes(name);
-}
-
-/** yargs gives a string for one use of an option and an array for several. */
-export function many(value: unknown): string[] {
-  if (value === undefined) return [];
-  return (Array.isArray(value) ? value : [value]).map(String);
-}
-
-/** The last use wins for single-valued options. */
-export function one(value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  return Array.isArray(value) ? String(value[value.length - 1]) : String(value);
 }

@@ -16,7 +16,7 @@ import { DEFAULTS } from '../policy/defaults';
 import { EXIT } from '../policy/exit-codes';
 import { one, parseCount } from './options';
 import type { Words } from './parse-words';
-import { complain, say } from './report';
+import { complain, reportError, say } from './report';
 
 export interface VerbCall {
   verb: string;
@@ -27,6 +27,25 @@ export interface VerbCall {
 
 const VERBS_READING_PROGRAMS = new Set(['up', 'logs']);
 
+/**
+ * `tdaemon -c FILE VERB [NAME]...` without any option, handed over by
+ * bin/launch.js before the CLI's parser is loaded: what src/cli/tdaemon.ts
+ * would do with those words (its exit status, its error lines), since for
+ * them its parse gives exactly this call.
+ */
+export function runPlainCall(call: { configFile: string; verb: string; operands: string[] }): void {
+  process.on('SIGXFSZ', () => {}); // as tdaemon.ts: a write past RLIMIT_FSIZE fails with EFBIG instead of killing us
+  runSupervisorVerb({ ...call, argv: { operands: call.operands } }).then(
+    (code) => process.exit(code),
+    (error: unknown) => process.exit(reportError(error)),
+  );
+}
+
+/**
+ * Runs one verb; the process exits with the status it returns (tdaemon.ts,
+ * runPlainCall), and that closes the connection: an explicit close, a
+ * socket's teardown run cold, cost a status a millisecond more.
+ */
 export async function runSupervisorVerb(call: VerbCall): Promise<number> {
   // Only up and logs read the programs; the other verbs ask the supervisor.
   const connection = connect(call.configFile, { programs: VERBS_READING_PROGRAMS.has(call.verb) });
@@ -39,8 +58,6 @@ export async function runSupervisorVerb(call: VerbCall): Promise<number> {
       return 4;
     }
     throw error;
-  } finally {
-    connection.client.close();
   }
 }
 

@@ -13,11 +13,17 @@ export { ctlRestart, ctlSignal, ctlStart, ctlStop } from './ctl-process-verbs';
 
 export function ctlStatus(caller: Caller, names: readonly string[]): Promise<CtlOutput> {
   return command(async (out) => {
-    if (!(await upcheck(caller, out))) {
+    // The process list is asked for together with the connect check, not
+    // after it: the client sends both at once, a round trip sooner. It is
+    // read only once the check passes, as supervisorctl reads it.
+    const checked = upcheck(caller, out);
+    const infos = caller.call('supervisor.getAllProcessInfo');
+    infos.catch(() => {}); // unread when the check fails
+    if (!(await checked)) {
       out.exitCode = StatusExit.UNKNOWN;
       return;
     }
-    const all = (await caller.call('supervisor.getAllProcessInfo')) as unknown as StatusRow[];
+    const all = (await infos) as unknown as StatusRow[];
     const result = statusOutput(all, names);
     out.say(...result.lines);
     out.exitCode = result.exitCode;

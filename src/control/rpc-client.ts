@@ -3,8 +3,10 @@
  * socket (`unix:///path`) or TCP (`http://host:port`), with keep-alive and
  * basic auth. Faults come back as RpcFault; transport trouble as
  * RpcTransportError with a kind the verbs map to supervisorctl's messages.
+ * Calls go over http-client.ts; only the log follower loads node:http.
  */
-import http = require('node:http');
+import type * as Http from 'node:http';
+import { HttpConnection } from './http-client';
 import { RpcFault } from './protocol';
 import { decodeMethodResponse, encodeMethodCall, type XmlRpcValue } from './xmlrpc';
 
@@ -48,51 +50,47 @@ export function parseServerUrl(serverUrl: string): { socketPath: string } | { ho
 }
 
 export function createRpcClient(options: RpcClientOptions): RpcClient {
-  const target = parseServerUrl(options.serverUrl);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const connection = new HttpConnection(parseServerUrl(options.serverUrl));
   const maxResponse = options.maxResponseBytes ?? 64 * 1024 * 1024;
   const headers: Record<string, string> = { 'Content-Type': 'text/xml', Accept: 'text/xml' };
-  if (options.username !== undefined && options.password !== undefined) {
-    headers.Authorization = `Basic ${Buffer.from(`${options.username}:${options.password}`).toString('base64')}`;
-  }
+  const authorization = basicAuthorization(options);
+  if (authorization !== undefined) headers.Authorization = authorization;
+  const timeoutError = () => new RpcTransportError('timeout', `${options.serverUrl}: no answer in ${options.timeoutMs} ms`);
 
-  const call = (methodName: string, params: readonly XmlRpcValue[] = []): Promise<XmlRpcValue> =>
-    new Promise((resolve, reject) => {
-      const body = Buffer.from(encodeMethodCall(methodName, params), 'utf8');
-      const where = 'socketPath' in target ? { socketPath: target.socketPath, host: 'localhost' } : { host: target.host, port: target.port };
-      const req = http.request({ ...where, agent, method: 'POST', path: '/RPC2', headers: { ...headers, 'Content-Length': String(body.length) } }, (res) => {
-        if (res.statusCode !== 200) {
-          res.resume();
-          reject(new RpcTransportError('http-status', `${options.serverUrl}: ${res.statusCode} ${res.statusMessage}`, res.statusCode));
-          return;
-        }
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > maxResponse) {
-            req.destroy(new RpcTransportError('bad-response', 'response too large'));
-            return;
-          }
-          chunks.push(chunk);
-        });
-        res.on('end', () => {
-          const decoded = decodeMethodResponse(Buffer.concat(chunks));
-          if (!decoded.ok) return reject(new RpcTransportError('bad-response', `bad response: ${decoded.error}`));
-          const response = decoded.value;
-          if (response.kind === 'fault') reject(new RpcFault(response.faultCode, undefined, response.faultString));
-          else resolve(response.value);
-        });
-        res.on('error', (error) => reject(transportError(error, options.serverUrl)));
-      });
-      if (options.timeoutMs) {
-        req.setTimeout(options.timeoutMs, () => req.destroy(new RpcTransportError('timeout', `${options.serverUrl}: no answer in ${options.timeoutMs} ms`)));
-      }
-      req.on('error', (error) => reject(transportError(error, options.serverUrl)));
-      req.end(body);
-    });
+  const call = async (methodName: string, params: readonly XmlRpcValue[] = []): Promise<XmlRpcValue> => {
+    const body = Buffer.from(encodeMethodCall(methodName, params), 'utf8');
+    const chunks: Buffer[] = [];
+    let size = 0;
+    try {
+      await connection.request(
+        { method: 'POST', path: '/RPC2', headers, body, timeoutMs: options.timeoutMs, timeoutError },
+        {
+          onHead: ({ status, statusText }) => {
+            if (status !== 200) throw new RpcTransportError('http-status', `${options.serverUrl}: ${status} ${statusText}`, status);
+          },
+          onData: (chunk) => {
+            size += chunk.length;
+            if (size > maxResponse) throw new RpcTransportError('bad-response', 'response too large');
+            chunks.push(chunk);
+          },
+        },
+      );
+    } catch (error) {
+      throw transportError(error as Error, options.serverUrl);
+    }
+    const decoded = decodeMethodResponse(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+    if (!decoded.ok) throw new RpcTransportError('bad-response', `bad response: ${decoded.error}`);
+    const response = decoded.value;
+    if (response.kind === 'fault') throw new RpcFault(response.faultCode, undefined, response.faultString);
+    return response.value;
+  };
 
-  return { call, close: () => agent.destroy() };
+  return { call, close: () => connection.close() };
+}
+
+function basicAuthorization(options: RpcClientOptions): string | undefined {
+  if (options.username === undefined || options.password === undefined) return undefined;
+  return `Basic ${Buffer.from(`${options.username}:${options.password}`).toString('base64')}`;
 }
 
 function transportError(error: Error, serverUrl: string): RpcTransportError {
@@ -117,11 +115,11 @@ export interface LogtailStream {
  * or a log not written yet).
  */
 export function openLogtail(options: RpcClientOptions, namespec: string, channel: 'stdout' | 'stderr', onData: (chunk: Buffer) => void): Promise<LogtailStream> {
+  const http = require('node:http') as typeof Http;
   const target = parseServerUrl(options.serverUrl);
   const headers: Record<string, string> = {};
-  if (options.username !== undefined && options.password !== undefined) {
-    headers.Authorization = `Basic ${Buffer.from(`${options.username}:${options.password}`).toString('base64')}`;
-  }
+  const authorization = basicAuthorization(options);
+  if (authorization !== undefined) headers.Authorization = authorization;
   const where = 'socketPath' in target ? { socketPath: target.socketPath, host: 'localhost' } : { host: target.host, port: target.port };
   return new Promise((resolve, reject) => {
     const req = http.request({ ...where, agent: false, method: 'GET', path: `/logtail/${encodeURIComponent(namespec)}/${channel}`, headers }, (res) => {

@@ -12,7 +12,7 @@ import type { SupervisorBackend } from './backend';
 import { guardConnections } from './connection-guard';
 import { createDispatcher, type LogReader } from './dispatch';
 import { isAuthorized, type Credentials } from './http-auth';
-import { isCrossSite, isLoopbackHostHeader } from './http-origin';
+import { isCrossSite, isLoopback, isLoopbackHostHeader } from './http-origin';
 import { sendError } from './http-errors';
 import { createFileLogReader, followFile } from './log-files';
 import { afterBody, readBody } from './http-body';
@@ -238,9 +238,4 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
   }
 
   return { tcpPort, close: closeAll };
-}
-
-/** 127.0.0.0/8, ::1 and localhost: only this machine can connect. */
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::ffff:127.0.0.1';
 }

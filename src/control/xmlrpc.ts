@@ -2,10 +2,10 @@
  * XML-RPC values in and out, shaped like Python's xmlrpc.client on the wire:
  * supervisor answers through `xmlrpclib.dumps`, and supervisorctl reads what
  * we send with the same module, so our responses copy its bytes (newlines,
- * escaping of only & < >, `<?xml version='1.0'?>`). Decoding goes through
- * the bounded reader in xml-reader.ts and returns errors as values.
+ * escaping of only & < >, `<?xml version='1.0'?>`). Decoding reads the
+ * bounded scanner of xml-reader.ts and returns errors as values.
  */
-import { DEFAULT_XML_LIMITS, readXml, type XmlElement, type XmlLimits } from './xml-reader';
+import { charData, decodeDocument, DEFAULT_XML_LIMITS, END, START, XmlError, xmlErrorText, XmlScanner, type XmlLimits } from './xml-reader';
 
 export type XmlRpcValue = string | number | boolean | null | Date | Uint8Array | XmlRpcValue[] | XmlRpcStruct;
 export interface XmlRpcStruct {
@@ -25,50 +25,96 @@ class DecodeError extends Error {}
 
 /** A `methodCall` document -> method name and params (supervisor accepts a call without <params>). */
 export function decodeMethodCall(document: string | Uint8Array, limits: XmlLimits = DEFAULT_XML_LIMITS): Decoded<MethodCall> {
-  return decodeWith(document, limits, (root) => {
-    if (root.name !== 'methodCall') throw new DecodeError(`expected <methodCall>, got <${root.name}>`);
-    const nameElement = root.children.find((child) => child.name === 'methodName');
-    const methodName = nameElement ? nameElement.text.trim() : '';
+  return decodeWith(document, limits, (xml) => {
+    openRoot(xml, 'methodCall');
+    let methodName: string | null = null;
+    let params: XmlRpcValue[] | null = null;
+    // The first <methodName> and the first <params> count; anything else in the call is skipped, as before.
+    while (xml.next() === START) {
+      if (xml.tag() === 'methodName' && methodName === null) methodName = ownText(xml).trim();
+      else if (xml.tag() === 'params' && params === null) params = readParams(xml);
+      else skipElement(xml);
+    }
     if (!methodName) throw new DecodeError('no method name');
-    const paramsElement = root.children.find((child) => child.name === 'params');
-    return { methodName, params: paramsElement ? paramsElement.children.map(decodeParam) : [] };
+    return { methodName, params: params ?? [] };
   });
 }
 
 /** A `methodResponse` document -> its value or its fault. */
 export function decodeMethodResponse(document: string | Uint8Array, limits: XmlLimits = DEFAULT_XML_LIMITS): Decoded<MethodResponse> {
-  return decodeWith(document, limits, (root) => {
-    if (root.name !== 'methodResponse') throw new DecodeError(`expected <methodResponse>, got <${root.name}>`);
-    const body = onlyChild(root);
-    if (body.name === 'fault') {
-      const fault = decodeValue(onlyChild(body));
+  return decodeWith(document, limits, (xml) => {
+    openRoot(xml, 'methodResponse');
+    if (xml.next() !== START) throw new DecodeError('<methodResponse> must hold exactly one element');
+    let response: MethodResponse;
+    if (xml.tag() === 'fault') {
+      const fault = onlyValue(xml, 'fault');
       if (!isStruct(fault) || typeof fault.faultCode !== 'number' || typeof fault.faultString !== 'string') throw new DecodeError('malformed fault');
-      return { kind: 'fault', faultCode: fault.faultCode, faultString: fault.faultString };
+      response = { kind: 'fault', faultCode: fault.faultCode, faultString: fault.faultString };
+    } else {
+      const params = xml.tag() === 'params' ? readParams(xml) : [];
+      if (params.length !== 1) throw new DecodeError('a response holds one param');
+      response = { kind: 'value', value: params[0] };
     }
-    if (body.name !== 'params' || body.children.length !== 1) throw new DecodeError('a response holds one param');
-    return { kind: 'value', value: decodeParam(body.children[0]) };
+    if (xml.next() !== END) throw new DecodeError('<methodResponse> must hold exactly one element');
+    return response;
   });
 }
 
-function decodeWith<T>(document: string | Uint8Array, limits: XmlLimits, read: (root: XmlElement) => T): Decoded<T> {
-  const xml = readXml(document, limits);
-  if (!xml.ok) return xml;
+/**
+ * Decodes as the scanner reads: no tree of the document is built (a status
+ * of 100 programs is 5000 elements, and a short-lived client paid for them
+ * in garbage collection). READ consumes the root element; what follows it
+ * must be nothing but space and comments.
+ */
+function decodeWith<T>(document: string | Uint8Array, limits: XmlLimits, read: (xml: XmlScanner) => T): Decoded<T> {
   try {
-    return { ok: true, value: read(xml.root) };
+    const xml = new XmlScanner(decodeDocument(document, limits), limits);
+    const value = read(xml);
+    xml.next(); // EOF, or the error after the root
+    return { ok: true, value };
   } catch (error) {
     if (error instanceof DecodeError) return { ok: false, error: error.message };
+    if (error instanceof XmlError) return { ok: false, error: xmlErrorText(error) };
     return { ok: false, error: `undecodable value (${(error as Error).message})` };
   }
 }
 
-function onlyChild(element: XmlElement): XmlElement {
-  if (element.children.length !== 1) throw new DecodeError(`<${element.name}> must hold exactly one element`);
-  return element.children[0];
+function openRoot(xml: XmlScanner, name: string): void {
+  xml.next(); // the root's START: the scanner refuses a document without one
+  if (xml.tag() !== name) throw new DecodeError(`expected <${name}>, got <${xml.tag()}>`);
 }
 
-function decodeParam(param: XmlElement): XmlRpcValue {
-  if (param.name !== 'param') throw new DecodeError(`expected <param>, got <${param.name}>`);
-  return decodeValue(onlyChild(param));
+/** After <params>: each <param>'s value, through </params>. */
+function readParams(xml: XmlScanner): XmlRpcValue[] {
+  const params: XmlRpcValue[] = [];
+  while (xml.next() === START) {
+    if (xml.tag() !== 'param') throw new DecodeError(`expected <param>, got <${xml.tag()}>`);
+    params.push(onlyValue(xml, 'param'));
+  }
+  return params;
+}
+
+/** After the start of PARENT, which must hold one <value> and nothing else: that value, through PARENT's end. */
+function onlyValue(xml: XmlScanner, parent: string): XmlRpcValue {
+  if (xml.next() !== START) throw new DecodeError(`<${parent}> must hold exactly one element`);
+  const value = readValue(xml);
+  if (xml.next() !== END) throw new DecodeError(`<${parent}> must hold exactly one element`);
+  return value;
+}
+
+/** After a START: the element's own text (its children's skipped), through its end. */
+function ownText(xml: XmlScanner): string {
+  let text = '';
+  while (xml.next() === START) {
+    text += xml.text;
+    skipElement(xml);
+  }
+  return text + xml.text;
+}
+
+/** After a START: everything through its end. */
+function skipElement(xml: XmlScanner): void {
+  for (let open = 1; open > 0; ) open += xml.next() === START ? 1 : -1;
 }
 
 function isStruct(value: XmlRpcValue): value is XmlRpcStruct {
@@ -79,21 +125,86 @@ const INTEGER = /^[+-]?[0-9]+$/;
 const FLOAT = /^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
 const DATETIME = /^(\d{4})-?(\d{2})-?(\d{2})T(\d{2}):(\d{2}):(\d{2})$/;
 
-function decodeValue(element: XmlElement): XmlRpcValue {
-  if (element.name !== 'value') throw new DecodeError(`expected <value>, got <${element.name}>`);
+/** After a START that must be <value>: its value, through </value>. */
+function readValue(xml: XmlScanner): XmlRpcValue {
+  if (xml.tag() !== 'value') throw new DecodeError(`expected <value>, got <${xml.tag()}>`);
   // A bare <value>text</value> is a string, whitespace and all.
-  if (element.children.length === 0) return element.text;
-  if (element.text.trim()) throw new DecodeError('text beside a typed value');
-  const typed = onlyChild(element);
-  const text = typed.text.trim();
-  switch (typed.name) {
-    case 'string':
-      return typed.text;
+  if (xml.next() === END) return xml.text;
+  if (xml.text.trim()) throw new DecodeError('text beside a typed value');
+  const type = xml.tag();
+  let value: XmlRpcValue;
+  switch (type) {
+    case 'nil':
+      if (xml.next() !== END || xml.text.trim()) throw new DecodeError('<nil/> must be empty');
+      value = null;
+      break;
+    case 'array': {
+      if (xml.next() !== START) throw new DecodeError('<array> must hold exactly one element');
+      if (xml.tag() !== 'data') throw new DecodeError('<array> must hold <data>');
+      const items: XmlRpcValue[] = [];
+      while (xml.next() === START) items.push(readValue(xml));
+      if (xml.next() !== END) throw new DecodeError('<array> must hold exactly one element');
+      value = items;
+      break;
+    }
+    case 'struct':
+      value = readStruct(xml);
+      break;
+    default:
+      value = scalar(type, ownText(xml));
+  }
+  if (xml.next() !== END) throw new DecodeError('<value> must hold exactly one element');
+  if (xml.text.trim()) throw new DecodeError('text beside a typed value');
+  return value;
+}
+
+/**
+ * A member whose value is a scalar, all in one piece: the shape of nearly
+ * every member supervisor and we send (13 of them per process in a
+ * status). One sticky match reads it whole; anything else (space inside a
+ * tag, a comment, CDATA, an empty or nested value) goes the general way.
+ */
+const SCALAR_MEMBER = /[ \t\r\n]*<member>[ \t\r\n]*<name>([^<]*)<\/name>[ \t\r\n]*<value><(string|int|i4|i8|boolean|double)>([^<]*)<\/\2><\/value>[ \t\r\n]*<\/member>/y;
+
+/** After <struct>: its members, through </struct>. */
+function readStruct(xml: XmlScanner): XmlRpcStruct {
+  // A plain object (a prototype-less one is a slow dictionary); a "__proto__" key becomes an own property, never the prototype.
+  const struct: XmlRpcStruct = {};
+  for (;;) {
+    for (let m = xml.match(SCALAR_MEMBER, 4, 3); m !== null; m = xml.match(SCALAR_MEMBER, 4, 3)) {
+      setMember(struct, charData(m[1]), scalar(m[2], charData(m[3])));
+    }
+    if (xml.next() === END) return struct;
+    if (xml.tag() !== 'member') throw new DecodeError(`expected <member>, got <${xml.tag()}>`);
+    let name: string | null = null;
+    let value: XmlRpcValue | undefined;
+    let children = 0;
+    while (xml.next() === START) {
+      children++;
+      if (xml.tag() === 'name' && name === null) name = ownText(xml);
+      else if (xml.tag() === 'value' && value === undefined) value = readValue(xml);
+      else skipElement(xml);
+    }
+    if (name === null || value === undefined || children !== 2) throw new DecodeError('a <member> holds one <name> and one <value>');
+    setMember(struct, name, value);
+  }
+}
+
+function setMember(struct: XmlRpcStruct, name: string, value: XmlRpcValue): void {
+  if (name === '__proto__') Object.defineProperty(struct, '__proto__', { value, enumerable: true, writable: true, configurable: true });
+  else struct[name] = value;
+}
+
+/** The value of a type whose content is text. */
+function scalar(type: string, raw: string): XmlRpcValue {
+  if (type === 'string') return raw;
+  const text = raw.trim();
+  switch (type) {
     case 'int':
     case 'i4':
     case 'i8': {
       const n = Number(text);
-      if (!INTEGER.test(text) || !Number.isSafeInteger(n)) throw new DecodeError(`bad <${typed.name}> ${JSON.stringify(text.slice(0, 40))}`);
+      if (!INTEGER.test(text) || !Number.isSafeInteger(n)) throw new DecodeError(`bad <${type}> ${JSON.stringify(text.slice(0, 40))}`);
       return n;
     }
     case 'boolean':
@@ -108,30 +219,9 @@ function decodeValue(element: XmlElement): XmlRpcValue {
       return new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]));
     }
     case 'base64':
-      return decodeBase64(typed.text);
-    case 'nil':
-      if (typed.children.length || text) throw new DecodeError('<nil/> must be empty');
-      return null;
-    case 'array': {
-      const data = onlyChild(typed);
-      if (data.name !== 'data') throw new DecodeError('<array> must hold <data>');
-      return data.children.map(decodeValue);
-    }
-    case 'struct': {
-      // A plain object (a prototype-less one is a slow dictionary); a "__proto__" key becomes an own property, never the prototype.
-      const struct: XmlRpcStruct = {};
-      for (const member of typed.children) {
-        if (member.name !== 'member') throw new DecodeError(`expected <member>, got <${member.name}>`);
-        const name = member.children.find((child) => child.name === 'name');
-        const value = member.children.find((child) => child.name === 'value');
-        if (!name || !value || member.children.length !== 2) throw new DecodeError('a <member> holds one <name> and one <value>');
-        if (name.text === '__proto__') Object.defineProperty(struct, '__proto__', { value: decodeValue(value), enumerable: true, writable: true, configurable: true });
-        else struct[name.text] = decodeValue(value);
-      }
-      return struct;
-    }
+      return decodeBase64(raw);
     default:
-      throw new DecodeError(`unknown type <${typed.name}>`);
+      throw new DecodeError(`unknown type <${type}>`);
   }
 }
 
@@ -187,6 +277,8 @@ export function encodeValue(value: XmlRpcValue | undefined): string {
   return `<value><struct>\n${members.join('')}</struct></value>\n`;
 }
 
+// What escapeText may change (every surrogate, paired or not): one character class, a fast scan.
+const NEEDS_ESCAPE = /[&<>\x00-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF]/;
 // Characters XML 1.0 cannot carry at all, even as references.
 const UNSENDABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
@@ -196,6 +288,7 @@ const UNSENDABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![
  * the client, so those become U+FFFD; supervisor would send them and fail.
  */
 export function escapeText(text: string): string {
+  if (!NEEDS_ESCAPE.test(text)) return text; // nearly every string: one scan of a character class
   let out = text.replace(UNSENDABLE, '\uFFFD');
   if (/[&<>]/.test(out)) out = out.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   return out;

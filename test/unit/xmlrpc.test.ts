@@ -195,3 +195,83 @@ describe('hostile and malformed input is an error value, never a throw', () => {
     assert.ok(decoded.ok);
   });
 });
+
+describe('decoding as the scanner reads: the one-match member and the general way agree', () => {
+  const response = (members: string): string => `<?xml version='1.0'?>\n<methodResponse>\n<params>\n<param>\n<value><struct>\n${members}</struct></value>\n</param>\n</params>\n</methodResponse>\n`;
+  const decodeStruct = (members: string, limits?: Parameters<typeof decodeMethodResponse>[1]) => decodeMethodResponse(response(members), limits);
+  const valueOf = (members: string): XmlRpcValue => {
+    const decoded = decodeStruct(members);
+    assert.ok(decoded.ok, decoded.ok ? '' : decoded.error);
+    assert.equal(decoded.value.kind, 'value');
+    return (decoded.value as { value: XmlRpcValue }).value;
+  };
+
+  const table: Array<[string, string, XmlRpcValue]> = [
+    ['as Python writes it (one match each)', '<member>\n<name>pid</name>\n<value><int>41</int></value>\n</member>\n<member>\n<name>statename</name>\n<value><string>RUNNING</string></value>\n</member>\n', { pid: 41, statename: 'RUNNING' }],
+    ['every scalar type of the match', '<member><name>a</name><value><i4>-1</i4></value></member><member><name>b</name><value><i8> 7 </i8></value></member><member><name>c</name><value><boolean>1</boolean></value></member><member><name>d</name><value><double>0.5</double></value></member><member><name>e</name><value><string></string></value></member>', { a: -1, b: 7, c: true, d: 0.5, e: '' }],
+    ['entities and CR LF in a matched member', '<member>\r\n<name>a&amp;b</name>\r\n<value><string>x &lt;y&gt;\r\nz&#9;</string></value>\r\n</member>\r\n', { 'a&b': 'x <y>\nz\t' }],
+    ['space inside a tag', '<member ><name>pid</name ><value><int>41</int></value></member>', { pid: 41 }],
+    ['a comment inside a member', '<member><name>pid</name><!-- the pid --><value><int>41</int></value></member>', { pid: 41 }],
+    ['CDATA in a value', '<member><name>s</name><value><string><![CDATA[<raw> & ]]></string></value></member>', { s: '<raw> & ' }],
+    ['an untyped value', '<member><name>s</name><value> bare </value></member>', { s: ' bare ' }],
+    ['an empty-element string and a nil', '<member><name>s</name><value><string/></value></member><member><name>n</name><value><nil/></value></member>', { s: '', n: null }],
+    ['the value before the name', '<member><value><int>1</int></value><name>a</name></member>', { a: 1 }],
+    ['text between members, ignored as before', 'junk<member><name>a</name><value><int>1</int></value></member>more', { a: 1 }],
+    ['matched members after a general one', '<member><name>a</name><value><array><data><value><int>1</int></value></data></array></value></member>\n<member>\n<name>b</name>\n<value><int>2</int></value>\n</member>\n', { a: [1], b: 2 }],
+  ];
+  for (const [what, members, value] of table) {
+    it(what, () => assert.deepEqual(valueOf(members), value));
+  }
+
+  it('a matched "__proto__" member is a plain key, never the prototype', () => {
+    const value = valueOf('<member>\n<name>__proto__</name>\n<value><string>x</string></value>\n</member>\n') as Record<string, XmlRpcValue>;
+    assert.equal(Object.getPrototypeOf(value), Object.prototype);
+    assert.deepEqual(Object.keys(value), ['__proto__']);
+    assert.equal(Object.getOwnPropertyDescriptor(value, '__proto__')?.value, 'x');
+  });
+
+  const errors: Array<[string, string, RegExp]> = [
+    ['a bad int in a matched member', '<member><name>a</name><value><int>1x</int></value></member>', /bad <int> "1x"/],
+    ['a bad boolean in a matched member', '<member><name>a</name><value><boolean>2</boolean></value></member>', /bad <boolean>/],
+    ['an unknown type where the match would be', '<member><name>a</name><value><blob>1</blob></value></member>', /unknown type <blob>/],
+    ['mismatched tags where the match would be', '<member><name>a</name><value><int>1</string></value></member>', /mismatched closing tag <\/string>/],
+    ['a member without a name', '<member><value><int>1</int></value></member>', /a <member> holds one <name> and one <value>/],
+    ['something else than a member', '<value><int>1</int></value>', /expected <member>, got <value>/],
+    ['an undefined entity in a matched member', '<member><name>a</name><value><string>&nbsp;</string></value></member>', /undefined entity/],
+  ];
+  for (const [what, members, message] of errors) {
+    it(`refuses ${what}`, () => {
+      const decoded = decodeStruct(members);
+      assert.equal(decoded.ok, false);
+      assert.match((decoded as { error: string }).error, message);
+    });
+  }
+
+  it('keeps the element limit at the very member the tree reader stopped at', () => {
+    const members = '<member>\n<name>a</name>\n<value><int>1</int></value>\n</member>\n'.repeat(10);
+    // methodResponse, params, param, value, struct, and 4 per member.
+    const limits = (maxElements: number) => ({ maxBytes: 1 << 20, maxDepth: 64, maxElements });
+    assert.equal(decodeStruct(members, limits(5 + 40)).ok, true);
+    assert.deepEqual(decodeStruct(members, limits(5 + 39)), { ok: false, error: 'too many elements' });
+    assert.deepEqual(readXml(response(members), limits(5 + 39)), { ok: false, error: 'too many elements' });
+  });
+
+  it('keeps the depth limit inside a matched member', () => {
+    const member = '<member><name>a</name><value><int>1</int></value></member>';
+    // methodResponse > params > param > value > struct > member > value > int: 8 deep.
+    const limits = (maxDepth: number) => ({ maxBytes: 1 << 20, maxDepth, maxElements: 1000 });
+    assert.equal(decodeStruct(member, limits(8)).ok, true);
+    assert.deepEqual(decodeStruct(member, limits(7)), { ok: false, error: 'elements nested too deeply' });
+  });
+
+  it('checks what follows the root as the tree reader did', () => {
+    assert.deepEqual(decodeMethodResponse(`${response('')}junk`), { ok: false, error: 'text outside the root element' });
+    assert.deepEqual(decodeMethodResponse(`${response('')}<methodResponse/>`), { ok: false, error: 'content after the root element' });
+    assert.equal(decodeMethodResponse(`${response('')}<!-- a comment -->\n`).ok, true);
+  });
+
+  it('readXml still gives the tree: an element\'s own text across comments and CDATA, without its children\'s', () => {
+    const read = readXml('<a>x<!-- c -->y<b>inner</b><![CDATA[<z>]]></a>');
+    assert.deepEqual(read, { ok: true, root: { name: 'a', text: 'xy<z>', children: [{ name: 'b', text: 'inner', children: [] }] } });
+  });
+});

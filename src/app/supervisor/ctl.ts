@@ -1,6 +1,6 @@
 import fs = require('node:fs');
 import path = require('node:path');
-import { spawn } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
 import { LEAN_NODE_FLAGS } from '../../common/lean-node';
 import type { SupervisorConfig } from '../../config';
 import type { Caller } from '../../control/ctl-commands';
@@ -11,7 +11,7 @@ import { sleep } from '../../os/family';
 import { lastLines } from '../../os/log-tail';
 import { planTcpListeners } from './listeners';
 import { readConfig, supervisorFiles, type SupervisorFiles } from './load';
-import { runningSupervisor } from './supervisor';
+import { runningSupervisor } from './running';
 
 /** A connection to the supervisor of a config file, as supervisorctl makes it. */
 export interface Connection {
@@ -58,6 +58,8 @@ export async function bringUp(connection: Connection, supervisorEntry: string): 
   planTcpListeners(config); // refused here too: one line and status 2, not a supervisor that died in the background
   for (const file of [files.socket, files.pidfile, files.logfile]) fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
   const out = fs.openSync(files.logfile, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT, 0o644);
+  // Loaded here: only up starts anything, and node:child_process costs every other verb its load.
+  const { spawn } = require('node:child_process') as typeof ChildProcess;
   const child = spawn(process.execPath, [...LEAN_NODE_FLAGS, supervisorEntry, config.file], { detached: true, stdio: ['ignore', out, out], cwd: process.cwd() });
   fs.closeSync(out);
   let exited: string | null = null;

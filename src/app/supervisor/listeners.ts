@@ -1,6 +1,6 @@
 import type { SupervisorConfig } from '../../config';
 import type { Credentials } from '../../control/http-auth';
-import { isLoopback } from '../../control/rpc-server';
+import { isLoopback } from '../../control/http-origin';
 import { DaemonError } from '../../model/errors';
 
 /** One TCP listener of [inet_http_server]: where, and with which credentials. */

@@ -20,6 +20,7 @@ import { credentialsOf, planTcpListeners } from './listeners';
 import { readConfig, supervisorFiles, type SupervisorFiles } from './load';
 import { fifoPaths, openProcessLogs } from './logs';
 import { SupervisedProcess } from './process';
+import { runningSupervisor } from './running';
 import { ProcessTable } from './table';
 
 /**
@@ -385,18 +386,3 @@ function readSavedRuns(file: string): { runs: Record<string, SavedRun>; holders:
   return { runs: good, holders };
 }
 
-/** The pid of a live supervisor for these files, or null. */
-export function runningSupervisor(files: SupervisorFiles): number | null {
-  let text: string;
-  try {
-    text = fs.readFileSync(files.pidfile, 'utf8');
-  } catch {
-    return null;
-  }
-  const pid = Number(text.trim());
-  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return null;
-  const stat = readProcStat(pid);
-  if (stat === null || stat.state === 'Z') return null;
-  // A live process with that pid: a supervisor only if the socket is there too.
-  return fs.existsSync(files.socket) ? pid : null;
-}
