@@ -86,7 +86,7 @@ redirect_stderr=true # 是否将标准错误重定向到标准输出
 stdout_logfile=DIR/server.log # 指定标准输出保存的文件路径
 `;
 
-const STATUS_LINE = /^server:server_00 {17}RUNNING {3}pid (\d+), uptime 0:00:0\d\n$/;
+const STATUS_LINE = /^server:server_00 {17}RUNNING {3}pid (\d+), uptime 0:0\d:[0-5]\d\n$/;
 
 describe('tdaemon -c: a supervisord config file under one supervisor', { concurrency: true }, () => {
   it('runs the seed as a bare file: up prints supervisorctl\'s status line, and shutdown leaves nothing', async (t) => {
