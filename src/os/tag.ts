@@ -25,7 +25,13 @@ export function tagMatcher(pidfile: string): (pid: number) => boolean {
 // with the garbage collection it caused).
 let environBuffer = Buffer.allocUnsafe(64 * 1024);
 
-/** /proc/PID/environ, valid until the next call; null when it cannot be read. */
+/**
+ * /proc/PID/environ, valid until the next call; null when it cannot be read.
+ * A read that returns less than it asked for has reached the end: the
+ * kernel copies the environment page by page until the read is full or the
+ * environment ends (environ_read), so the usual read that finds nothing
+ * more is spared.
+ */
 function readEnviron(pid: number): Buffer | null {
   let fd: number;
   try {
@@ -40,9 +46,10 @@ function readEnviron(pid: number): Buffer | null {
         environBuffer.copy(bigger, 0, 0, length);
         environBuffer = bigger;
       }
-      const n = fs.readSync(fd, environBuffer, length, environBuffer.length - length, null);
-      if (n === 0) return environBuffer.subarray(0, length);
+      const wanted = environBuffer.length - length;
+      const n = fs.readSync(fd, environBuffer, length, wanted, null);
       length += n;
+      if (n < wanted) return environBuffer.subarray(0, length);
     }
   } catch {
     return null;
