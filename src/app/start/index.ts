@@ -181,7 +181,7 @@ function refuseLeftovers(paths: DaemonPaths): void {
  */
 function clearLeftovers(paths: DaemonPaths): void {
   for (const file of [paths.pidfile, paths.statefile, paths.environfile]) unlinkIfPresent(file);
-  for (const file of [paths.pidfile, paths.statefile, paths.environfile, paths.stopfile, paths.claimfile]) removeOrphanTemps(file);
+  removeOrphanTemps(paths.pidfile, paths.statefile, paths.environfile, paths.stopfile, paths.claimfile);
   clearDeadLock(paths);
 }
 
