@@ -69,7 +69,7 @@ export async function stopDaemon(paths: DaemonPaths, options: StopOptions): Prom
 export async function stopClaimed(paths: DaemonPaths, options: StopOptions): Promise<StopOutcome> {
   const verdict = probe(paths);
   const outcome = refusal(paths, verdict) ?? (await stopByVerdict(paths, options, verdict));
-  for (const file of [paths.pidfile, paths.statefile, paths.environfile, paths.stopfile]) removeOrphanTemps(file);
+  removeOrphanTemps(paths.pidfile, paths.statefile, paths.environfile, paths.stopfile);
   // The daemon's cgroup goes once empty (the kernel refuses while it is not).
   if (outcome.kind !== 'unknown' && outcome.kind !== 'survivors') removeCgroup(daemonCgroup(paths.pidfile));
   return outcome;

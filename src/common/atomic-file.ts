@@ -75,30 +75,33 @@ function tempNameFor(target: string, pid: number): string {
 }
 
 /**
- * Removes the temporary files of writes to TARGET whose writer is gone (it
+ * Removes the temporary files of writes to TARGETS whose writer is gone (it
  * was killed between creating and renaming one). A writer still alive is
- * left alone. Returns the files removed; failures are ignored (a read-only
+ * left alone. Each directory is read once, whatever the number of targets
+ * in it. Returns the files removed; failures are ignored (a read-only
  * directory keeps its leftovers, which harm nothing).
  */
-export function removeOrphanTemps(target: string): string[] {
-  const dir = path.dirname(target);
-  const prefix = `.${path.basename(target)}.`;
+export function removeOrphanTemps(...targets: string[]): string[] {
   const removed: string[] = [];
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return removed;
-  }
-  for (const name of names) {
-    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
-    const match = /^(\d+)\.[0-9a-z]*\.tmp$/.exec(name.slice(prefix.length));
-    if (match === null || isProcessAlive(Number(match[1]))) continue;
+  const byDir = new Map<string, string[]>();
+  for (const target of targets) byDir.set(path.dirname(target), [...(byDir.get(path.dirname(target)) ?? []), `.${path.basename(target)}.`]);
+  for (const [dir, prefixes] of byDir) {
+    let names: string[];
     try {
-      fs.unlinkSync(path.join(dir, name));
-      removed.push(path.join(dir, name));
+      names = fs.readdirSync(dir);
     } catch {
-      // gone already, or not ours to remove
+      continue;
+    }
+    for (const name of names) {
+      if (!name.endsWith('.tmp')) continue;
+      const prefix = prefixes.find((p) => name.startsWith(p) && /^(\d+)\.[0-9a-z]*\.tmp$/.test(name.slice(p.length)));
+      if (prefix === undefined || isProcessAlive(Number(name.slice(prefix.length).split('.')[0]))) continue;
+      try {
+        fs.unlinkSync(path.join(dir, name));
+        removed.push(path.join(dir, name));
+      } catch {
+        // gone already, or not ours to remove
+      }
     }
   }
   return removed;

@@ -30,13 +30,16 @@ export function lookupCommand(command: string, envPath: string | undefined, cwd:
 }
 
 function checkRunnable(file: string): CommandLookup {
-  let stat: fs.Stats;
+  let stat: fs.Stats | undefined;
   try {
-    stat = fs.statSync(file);
+    // A PATH entry without the command is the usual case: no error is made
+    // for it (an exception and its stack, in cold code, for each entry).
+    stat = fs.statSync(file, { throwIfNoEntry: false });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return { found: false, errno: code === 'EACCES' ? 'EACCES' : 'ENOENT' };
   }
+  if (stat === undefined) return { found: false, errno: 'ENOENT' };
   // access(X_OK) succeeds for root on a directory, so the type is checked first.
   if (!stat.isFile()) return { found: false, errno: 'EACCES' };
   try {

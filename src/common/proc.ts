@@ -40,28 +40,34 @@ export function readProcStat(pid: number): ProcStat | null {
   return parseProcStat(pid, statBuffer.toString('latin1', 0, length));
 }
 
-/** Fields 3 to 6 and 22 of a stat line, read in one pass. */
+/**
+ * Fields 3 to 6 and 22 of a stat line, read in one pass. Each field's end is
+ * found by indexOf: a scan character by character ran in V8's interpreter
+ * in a short-lived command, a third of the cost of listing hundreds of
+ * processes.
+ */
 export function parseProcStat(pid: number, text: string): ProcStat | null {
   const close = text.lastIndexOf(')');
   if (close < 0) return null;
-  const values: string[] = [];
+  let state = '';
+  let ppid = '';
+  let pgrp = '';
+  let session = '';
   let start = close + 2;
-  for (let at = start, field = 0; at <= text.length && field <= 19; at++) {
-    if (at === text.length || text.charCodeAt(at) === 32) {
-      if (field <= 3 || field === 19) values.push(text.slice(start, at));
-      field++;
-      start = at + 1;
+  for (let field = 0; field <= 19; field++) {
+    if (start > text.length) return null;
+    let end = text.indexOf(' ', start);
+    if (end < 0) end = text.length;
+    if (field === 19) {
+      return { pid, state, ppid: Number(ppid), pgrp: Number(pgrp), session: Number(session), startTicks: text.slice(start, end) };
     }
+    if (field === 0) state = text.slice(start, end);
+    else if (field === 1) ppid = text.slice(start, end);
+    else if (field === 2) pgrp = text.slice(start, end);
+    else if (field === 3) session = text.slice(start, end);
+    start = end + 1;
   }
-  if (values.length < 5) return null;
-  return {
-    pid,
-    state: values[0],
-    ppid: Number(values[1]),
-    pgrp: Number(values[2]),
-    session: Number(values[3]),
-    startTicks: values[4],
-  };
+  return null;
 }
 
 /**

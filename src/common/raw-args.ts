@@ -7,6 +7,9 @@ import fs = require('node:fs');
  * arguments as they were given, or null where one is the same as its string.
  */
 export function rawTailArguments(decoded: readonly string[]): Array<Buffer | null> {
+  // Only bytes that are not UTF-8 become U+FFFD; without one, every argument
+  // is its string's bytes, and /proc need not be read.
+  if (!decoded.some((text) => text.includes('\uFFFD'))) return decoded.map(() => null);
   let cmdline: Buffer;
   try {
     cmdline = fs.readFileSync('/proc/self/cmdline');

@@ -19,8 +19,12 @@ import path = require('node:path');
 /** The directory under the cgroup2 mount that holds every daemon's group. */
 const PARENT = 'tdaemon';
 
-/** Where cgroup2 is mounted, from /proc/self/mountinfo; null when it is not. */
-export function cgroup2Mount(mountinfo = readQuietly('/proc/self/mountinfo')): string | null {
+/**
+ * Where cgroup2 is mounted, from MOUNTINFO (this machine's
+ * /proc/self/mountinfo when not given); null when it is not.
+ */
+export function cgroup2Mount(mountinfo?: string | null): string | null {
+  if (mountinfo === undefined) return machineMount();
   for (const line of (mountinfo ?? '').split('\n')) {
     const [before, after] = line.split(' - ');
     if (after?.split(' ')[0] !== 'cgroup2') continue;
@@ -28,6 +32,14 @@ export function cgroup2Mount(mountinfo = readQuietly('/proc/self/mountinfo')): s
     if (mountPoint) return mountPoint.replace(/\\(\d{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
   }
   return null;
+}
+
+let knownMount: string | null | undefined;
+
+/** This machine's cgroup2 mount, read once per process: a start asks for it four times. */
+function machineMount(): string | null {
+  if (knownMount === undefined) knownMount = cgroup2Mount(readQuietly('/proc/self/mountinfo'));
+  return knownMount;
 }
 
 /**
@@ -142,19 +154,21 @@ const SWEEP_AFTER_MS = 60000;
  * one just emptied finds it gone, and starts without a group.
  */
 function sweepEmptyCgroups(parent: string): void {
-  let names: string[];
+  let entries: fs.Dirent[];
   try {
-    names = fs.readdirSync(parent);
+    entries = fs.readdirSync(parent, { withFileTypes: true });
   } catch {
     return;
   }
   const before = Date.now() - SWEEP_AFTER_MS;
-  for (const name of names) {
-    const dir = path.join(parent, name);
+  for (const entry of entries) {
+    // The parent's own files (cgroup.procs and the like) are not groups: only directories are looked at.
+    if (!entry.isDirectory()) continue;
+    const dir = path.join(parent, entry.name);
     try {
-      if (fs.statSync(dir).isDirectory() && fs.statSync(dir).mtimeMs < before) fs.rmdirSync(dir);
+      if (fs.statSync(dir).mtimeMs < before) fs.rmdirSync(dir);
     } catch {
-      // busy (it runs), a file of the parent group, or gone
+      // busy (it runs), or gone
     }
   }
 }

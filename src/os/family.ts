@@ -1,3 +1,4 @@
+import fs = require('node:fs');
 import { isLiveState, listLiveProcesses, readProcStat, type ProcStat } from '../common/proc';
 import { cgroupPids } from './cgroup';
 import { tagMatcher } from './tag';
@@ -45,7 +46,12 @@ export interface Member extends ProcStat {
   alone?: boolean;
 }
 
-export function familyMembers(family: Family, all: ProcStat[] = listLiveProcesses()): Member[] {
+export function familyMembers(family: Family, all?: ProcStat[]): Member[] {
+  if (all === undefined && isTagOnly(family) && !mayHaveTagged(family)) return [];
+  return membersAmong(family, all ?? listLiveProcesses());
+}
+
+function membersAmong(family: Family, all: ProcStat[]): Member[] {
   const members: Member[] = [];
   const { session, tag } = family;
   const spared = new Set(sparedPids(family));
@@ -106,6 +112,36 @@ export function familyMembers(family: Family, all: ProcStat[] = listLiveProcesse
   return members;
 }
 
+/** A family known by its tag alone (and its cgroup): what no pidfile names any more. */
+function isTagOnly(family: Family): family is Family & { tag: NonNullable<Family['tag']> } {
+  return family.tag !== undefined && family.session === undefined && family.process === undefined && family.descendantsOf === undefined;
+}
+
+/**
+ * Whether a family of a tag (and a cgroup) may have members at all: it has
+ * none when its cgroup is empty and no process's environment carries the
+ * tag, since every member, or its session's leader, carries it. One read of
+ * each process's environment tells, where the rule itself reads every
+ * process's stat and then the environment of most (session leaders): a
+ * start with no pidfile yet, and status and stop of an absent daemon, do
+ * half the reads of /proc on a machine where no process carries the tag.
+ */
+function mayHaveTagged(family: Family & { tag: NonNullable<Family['tag']> }): boolean {
+  if (family.cgroup !== undefined && cgroupPids(family.cgroup).length > 0) return true;
+  const carries = tagMatcher(family.tag.pidfile);
+  let names: string[];
+  try {
+    names = fs.readdirSync('/proc');
+  } catch {
+    return true; // the rule itself says what it can
+  }
+  for (const name of names) {
+    const first = name.charCodeAt(0);
+    if (first >= 48 && first <= 57 && carries(Number(name))) return true;
+  }
+  return false;
+}
+
 /**
  * Sends each of SIGNALS to every member of the family exactly once (a
  * second SIGINT interrupts Python's cleanup; redis logs a second SIGTERM):
@@ -116,7 +152,7 @@ export function familyMembers(family: Family, all: ProcStat[] = listLiveProcesse
  */
 export function signalFamily(family: Family, ...signals: NodeJS.Signals[]): Member[] {
   const all = listLiveProcesses();
-  const members = familyMembers(family, all);
+  const members = membersAmong(family, all);
   const isMember = new Set(members.map((m) => m.pid));
   const byGroup = new Map<number, number[]>();
   for (const p of all) byGroup.set(p.pgrp, [...(byGroup.get(p.pgrp) ?? []), p.pid]);

@@ -15,15 +15,34 @@ export function ownedPaths(paths: DaemonPaths): OwnedPath[] {
     // A symbolic link is never followed: its readers refuse it on their own.
     if (stat !== null && !stat.isSymbolicLink()) entries.push(owned(file, stat));
   }
+  const start = path.dirname(paths.pidfile);
+  // The walk up from the directory as named is the walk from its real one
+  // when no step of it is a symbolic link (the usual case): realpath, which
+  // stats every step too, is only needed when one is.
+  const walked = path.isAbsolute(start) && path.normalize(start) === start ? walkUp(start) : null;
+  if (walked !== null) return entries.concat(walked);
   let dir: string;
   try {
-    dir = fs.realpathSync(path.dirname(paths.pidfile));
+    dir = fs.realpathSync(start);
   } catch {
     return entries; // no directory: nothing in it to trust; start says what is missing
   }
   for (;;) {
     const stat = lstatOrNull(dir);
     if (stat !== null) entries.push(owned(dir, stat));
+    const parent = path.dirname(dir);
+    if (parent === dir) return entries;
+    dir = parent;
+  }
+}
+
+/** DIR and each directory above it, when each is one (not a link, nor missing); null otherwise. */
+function walkUp(dir: string): OwnedPath[] | null {
+  const entries: OwnedPath[] = [];
+  for (;;) {
+    const stat = lstatOrNull(dir);
+    if (stat === null || !stat.isDirectory()) return null;
+    entries.push(owned(dir, stat));
     const parent = path.dirname(dir);
     if (parent === dir) return entries;
     dir = parent;

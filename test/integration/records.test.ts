@@ -3,7 +3,7 @@
 // -e inject makes each crash window deterministic: a tdaemon is killed, or
 // held, at one chosen system call (-P limits it to one file's calls).
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
@@ -112,6 +112,36 @@ describe('issue 8: no daemon is ever lost', { concurrency: true }, () => {
       assert.equal((await td('status')).code, 3);
     });
   }
+
+  // Without a cgroup (not root, a watchdog, or a start killed before its
+  // shell joined one), the tag is all that finds them; these are found by
+  // their environment without a read of every process's stat (family.ts).
+  it('2. processes outside any cgroup that carry the tag (a session leader, and a member of its session without it) are untracked: status 4, start refuses, stop ends them', async (t) => {
+    const { dir, reaper, pidfile, td } = setUp(t);
+    const [leaderMark, memberMark] = [marker(), marker()];
+    const child = spawn('sh', ['-c', `env -u TDAEMON_PIDFILE sleep ${memberMark} & exec sleep ${leaderMark}`], {
+      cwd: dir,
+      detached: true,
+      stdio: 'ignore',
+      env: { ...process.env, TDAEMON_PIDFILE: pidfile },
+    });
+    reaper.track(child.pid);
+    const [leader] = await waitFor(() => (processesWithArg(leaderMark).length > 0 ? processesWithArg(leaderMark) : null), 'the tagged session leader');
+    const [member] = await waitFor(() => (processesWithArg(memberMark).length > 0 ? processesWithArg(memberMark) : null), 'its untagged session member');
+    reaper.track(leader, member);
+    const pids = [leader, member].sort((a, b) => a - b);
+
+    const status = await td('status');
+    assert.equal(status.code, 4, status.stdout);
+    assert.equal(status.stdout, `app: untracked (no pidfile, but pids ${pids.join(' ')} carry its tag: a start was killed before it recorded them; 'tdaemon stop' ends them)\n`);
+    const start = await td('start', '--wait', '0', '--', 'sleep', marker());
+    assert.equal(start.code, 1, start.stdout);
+    assert.match(start.stderr, /^tdaemon: app: untracked .*; not starting a second copy\n$/);
+    const stop = await td('stop');
+    assert.equal(stop.code, 0, stop.stderr);
+    await waitFor(() => isDead(leader) && isDead(member), 'the untracked processes to end');
+    assert.equal((await td('status')).code, 3);
+  });
 
   // A guard more than a reproduction: Node runs a signal's handler only on a
   // turn of its event loop, and start takes none between spawn and publish;

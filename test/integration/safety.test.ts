@@ -100,6 +100,28 @@ describe('point 1: as root, a pidfile or state file another user could forge is 
     await waitFor(() => isDead(pid!), 'the daemon to stop');
   });
 
+  it("a pidfile reached through root's symbolic link is judged by the directory it leads to", async (t) => {
+    const { dir, reaper } = setUp(t);
+    const theirs = path.join(dir, 'theirs');
+    const ours = path.join(dir, 'ours');
+    fs.mkdirSync(theirs);
+    fs.mkdirSync(ours);
+    fs.chownSync(theirs, 65534, 65534);
+    fs.symlinkSync(theirs, path.join(dir, 'to-theirs'));
+    fs.symlinkSync(ours, path.join(dir, 'to-ours'));
+    const refused = new RegExp(`^tdaemon: refusing pidfile ${path.join(dir, 'to-theirs', 'app.pid')}: its directory ${theirs} is owned by uid 65534, not root, `);
+    assertOneLineError(await td(dir, '--pidfile', path.join(dir, 'to-theirs', 'app.pid'), 'start', '--', 'sleep', marker()), 4, refused, 'start');
+    assert.deepEqual(fs.readdirSync(theirs), [], 'the refused start left nothing there');
+
+    const pidfile = path.join(dir, 'to-ours', 'app.pid');
+    const started = await td(dir, '--pidfile', pidfile, 'start', '--wait', '0', '--', 'sleep', marker());
+    const pid = reaper.trackPidfile(pidfile);
+    assert.equal(started.code, 0, started.stderr);
+    const stop = await td(dir, '--pidfile', pidfile, 'stop');
+    assert.equal(stop.code, 0, stop.stderr);
+    await waitFor(() => isDead(pid!), 'the daemon to stop');
+  });
+
   it('a state file another user owns, or one others may write, is refused even in a root directory', async (t) => {
     const { dir, reaper } = setUp(t);
     const pidfile = path.join(dir, 'app.pid');

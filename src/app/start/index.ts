@@ -92,7 +92,7 @@ async function launch(options: StartOptions, plan: Plan): Promise<StartOutcome> 
   refuseLeftovers(paths);
   refuseRunningServer(options, plan);
   clearLeftovers(paths);
-  const releaseLock = await lockWithin(paths, LOCK_TIMEOUT_MS, () => upVerdict(paths) !== null);
+  const releaseLock = await lockWithin(paths, LOCK_TIMEOUT_MS, () => upVerdict(paths) !== null, undefined, { sync: true });
   if (releaseLock === null) return { kind: 'already-running', verdict: upVerdict(paths) ?? probe(paths) };
   // Before the spawn: what is already there (a listener, a file, log lines) is not the new daemon's.
   const readyCheck = options.ready ? prepareReadyCheck(options.ready, plan.cwd, plan.errorLog ? [plan.log, plan.errorLog] : [plan.log]) : null;
@@ -181,7 +181,7 @@ function refuseLeftovers(paths: DaemonPaths): void {
  */
 function clearLeftovers(paths: DaemonPaths): void {
   for (const file of [paths.pidfile, paths.statefile, paths.environfile]) unlinkIfPresent(file);
-  for (const file of [paths.pidfile, paths.statefile, paths.environfile, paths.stopfile, paths.claimfile]) removeOrphanTemps(file);
+  removeOrphanTemps(paths.pidfile, paths.statefile, paths.environfile, paths.stopfile, paths.claimfile);
   clearDeadLock(paths);
 }
 
