@@ -69,7 +69,7 @@ export function timeCommand(run: TimedCommand): number {
 }
 
 /**
- * Times each command RUNS times, interleaved round by round (A B C A B C …)
+ * Times each command RUNS times, interleaved round by round, each round starting one command later (A B C B C A …)
  * so that a noisy neighbour slows every variant alike, after WARMUP rounds
  * that fill the page cache and are thrown away.
  */
@@ -81,10 +81,15 @@ export async function timeInterleaved(
 ): Promise<Row[]> {
   const rows: Row[] = commands.map((c) => ({ label: c.label, samples: [] }));
   for (let round = -warmup; round < runs; round++) {
-    commands.forEach((command, i) => {
-      const ms = timeCommand(command);
+    // Each round starts with the next command: the one run right after
+    // another may find its pages cached, or the machine busier, so no
+    // command keeps the same place.
+    const start = ((round % commands.length) + commands.length) % commands.length;
+    for (let k = 0; k < commands.length; k++) {
+      const i = (start + k) % commands.length;
+      const ms = timeCommand(commands[i]);
       if (round >= 0) rows[i].samples.push(ms);
-    });
+    }
     if (round >= 0 && (round + 1) % 5 === 0) progress(`${round + 1}/${runs} rounds`);
     await delay(0); // let a SIGINT handler run between rounds
   }
