@@ -85,8 +85,9 @@ export class ReadyShellSpawner {
     // wait for the exec under way, on the critical path of a respawn.
     const startTicks = prepared ? this.readyTicks : (readProcStat(child.pid)?.startTicks ?? '');
     this.launched.add(child);
-    this.options.onOutput?.(child.stdout, child.stderr, child.pid);
     sendGo(child.stdio[3] as Writable | null);
+    // Its output waits in the pipes until the loop reads them: taken after the go, nothing is missed.
+    this.options.onOutput?.(child.stdout, child.stderr, child.pid);
     this.prepareSoon();
     return { pid: child.pid, startTicks };
   }
