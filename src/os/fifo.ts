@@ -62,8 +62,9 @@ const READ_BUFFER_BYTES = 64 * 1024;
  *
  * The read end is a net.Socket with `onread`: each read goes straight to
  * the sink, bypassing the stream machinery (a Buffer, a 'data' event and
- * their ticks per chunk), which cost the supervisor about as much CPU as
- * writing the log file itself (CPU profile of 1 GiB through rotation).
+ * their ticks per chunk). Through the stream, 1 GiB logged through
+ * rotation cost the supervisor 2.3 s of CPU (supervisord: 1.7 s); this
+ * way, 1.6 s (interleaved runs, same machine).
  */
 export class FifoChannel {
   /** The write end, for the programs (blocking, as a file: no O_NONBLOCK in a program's stdout). */
