@@ -76,6 +76,8 @@ export class FifoChannel {
   constructor(
     readonly path: string,
     sink: FifoSink,
+    /** A read that failed (the channel then ends). */
+    onError: (error: Error) => void = () => {},
   ) {
     // Non-blocking, or the open would wait for a writer.
     const readFd = fs.openSync(path, O_RDONLY | O_NONBLOCK);
@@ -103,7 +105,7 @@ export class FifoChannel {
       },
     };
     const socket = new net.Socket(options);
-    socket.on('error', () => {}); // a closed FIFO has nothing left to say
+    socket.on('error', onError);
     this.ended = new Promise((resolve) => {
       socket.once('end', () => resolve());
       socket.once('close', () => resolve());

@@ -85,7 +85,11 @@ function openChannel(file: string, spec: LogSpec, fifoPath: string, onError: (me
   if (fifoPath !== '') {
     // The sink runs only once the loop reads (log is set by then); each read is
     // written to the file before the next (the read buffer is shared), so it needs no queue.
-    const fifo = new FifoChannel(fifoPath, (chunk) => log.writeBorrowed(chunk));
+    const fifo = new FifoChannel(
+      fifoPath,
+      (chunk) => log.writeBorrowed(chunk),
+      (error) => onError(`log ${file}: ${error.message}`),
+    );
     const log = new RotatingLog(file, { maxBytes: spec.maxbytes, backups: spec.backups, mode: 0o644, onError: (error) => onError(`log ${file}: ${error.message}`) });
     return { fd: fifo.writeFd, file, log, fifo, copied: fifo.drained.then(() => log.sourceEnded()) };
   }
