@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import fs = require('node:fs');
 import net = require('node:net');
-import type { Readable } from 'node:stream';
 
 const { O_RDONLY, O_WRONLY, O_NONBLOCK } = fs.constants;
 
@@ -31,6 +30,23 @@ export function makeFifos(paths: readonly string[]): void {
 }
 
 /**
+ * Where a FIFO's bytes go, as they are read: CHUNK is a view of a buffer
+ * that the next read reuses, so the sink must be done with it (write it
+ * out, or copy it) before it returns.
+ */
+export type FifoSink = (chunk: Buffer) => void;
+
+/**
+ * The one read buffer of every FIFO of this process. libuv reads into it
+ * and the sink is called at once, within the same call (uv__read: alloc,
+ * read(2), callback), so one buffer serves every channel: no 64 KiB
+ * allocation per read, no garbage, and a supervisor of 100 programs holds
+ * 64 KiB, not 64 KiB per program. 64 KiB is a pipe's whole capacity.
+ */
+let sharedReadBuffer: Buffer | null = null;
+const READ_BUFFER_BYTES = 64 * 1024;
+
+/**
  * A FIFO between programs and the supervisor. A FIFO, not Node's 'pipe'
  * stdio: that is a socketpair, which nothing can reopen once its reader
  * (the supervisor) is gone. A FIFO can be opened again by its path, and the
@@ -39,19 +55,30 @@ export function makeFifos(paths: readonly string[]): void {
  * that dies and comes back loses none of them.
  *
  * The supervisor holds both ends for as long as the channel is open: the
- * read end, as a stream; the write end, which each run gets as its stdout
- * (or stderr). Holding the write end means the reader sees no end of file
- * between runs; close() lets it go and reads on until the programs'
- * copies are gone too, or DRAIN_MS have passed.
+ * read end, whose bytes go to SINK as they arrive; the write end, which
+ * each run gets as its stdout (or stderr). Holding the write end means the
+ * reader sees no end of file between runs; close() lets it go and reads on
+ * until the programs' copies are gone too, or DRAIN_MS have passed.
+ *
+ * The read end is a net.Socket with `onread`: each read goes straight to
+ * the sink, bypassing the stream machinery (a Buffer, a 'data' event and
+ * their ticks per chunk). Through the stream, 1 GiB logged through
+ * rotation cost the supervisor 2.3 s of CPU (supervisord: 1.7 s); this
+ * way, 1.6 s (interleaved runs, same machine).
  */
 export class FifoChannel {
   /** The write end, for the programs (blocking, as a file: no O_NONBLOCK in a program's stdout). */
   readonly writeFd: number;
-  readonly readable: Readable;
-  private ended = false;
+  private readonly socket: net.Socket;
+  private readonly ended: Promise<void>;
   private writerOpen = true;
 
-  constructor(readonly path: string) {
+  constructor(
+    readonly path: string,
+    sink: FifoSink,
+    /** A read that failed (the channel then ends). */
+    onError: (error: Error) => void = () => {},
+  ) {
     // Non-blocking, or the open would wait for a writer.
     const readFd = fs.openSync(path, O_RDONLY | O_NONBLOCK);
     try {
@@ -62,11 +89,34 @@ export class FifoChannel {
       fs.closeSync(readFd);
       throw error;
     }
-    const socket = new net.Socket({ fd: readFd, readable: true, writable: false });
-    socket.on('error', () => {}); // the reader of its data reports; a closed FIFO has nothing left to say
-    socket.once('end', () => (this.ended = true));
-    socket.once('close', () => (this.ended = true));
-    this.readable = socket;
+    sharedReadBuffer ??= Buffer.allocUnsafe(READ_BUFFER_BYTES);
+    const read = sharedReadBuffer;
+    // Node's constructor takes onread (net.md, "new net.Socket"); @types/node lists it for connect() only.
+    const options: net.SocketConstructorOpts & { onread: net.OnReadOpts } = {
+      fd: readFd,
+      readable: true,
+      writable: false,
+      onread: {
+        buffer: read,
+        callback: (length) => {
+          sink(read.subarray(0, length));
+          return true;
+        },
+      },
+    };
+    const socket = new net.Socket(options);
+    socket.on('error', onError);
+    this.ended = new Promise((resolve) => {
+      socket.once('end', () => resolve());
+      socket.once('close', () => resolve());
+    });
+    socket.resume(); // flowing: reads start, and the end of file is seen ('end')
+    this.socket = socket;
+  }
+
+  /** Settles once the read end has seen the end of file (every byte went to the sink) or is closed. */
+  get drained(): Promise<void> {
+    return this.ended;
   }
 
   /**
@@ -79,18 +129,9 @@ export class FifoChannel {
       this.writerOpen = false;
       fs.closeSync(this.writeFd);
     }
-    const socket = this.readable as net.Socket;
-    if (!this.ended) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, DRAIN_MS);
-        const done = (): void => {
-          clearTimeout(timer);
-          resolve();
-        };
-        socket.once('end', done);
-        socket.once('close', done);
-      });
-    }
-    socket.destroy();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.ended, new Promise<void>((resolve) => (timer = setTimeout(resolve, DRAIN_MS)))]);
+    clearTimeout(timer);
+    this.socket.destroy();
   }
 }

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs = require('node:fs');
 import type { Readable, Writable } from 'node:stream';
 import { SHELL } from '../common/hup-shim';
 import { readProcStat } from '../common/proc';
@@ -58,6 +59,8 @@ export type Launch = { pid: number; startTicks: string } | { error: string };
  */
 export class ReadyShellSpawner {
   private ready: ChildProcess | null = null;
+  /** The ready shell's start time, read when it was prepared: the command it execs keeps it. */
+  private readyTicks = '';
   private prepareTimer: NodeJS.Timeout | null = null;
   private launched = new Set<ChildProcess>();
   private disposed = false;
@@ -73,15 +76,20 @@ export class ReadyShellSpawner {
       if (mode === 'after-exit' && this.exits > 0) this.prepareSoon();
       return launched;
     }
+    const prepared = this.ready !== null;
     const child = this.ready ?? this.spawnShell();
     this.ready = null;
     if (child === null || child.pid === undefined) return { error: `cannot start ${this.options.command[0]}` };
-    this.launched.add(child);
-    this.options.onOutput?.(child.stdout, child.stderr, child.pid);
-    (child.stdio[3] as Writable | null)?.end('\n');
-    this.prepareSoon();
     // The shell execs the command in place: its pid and start time are the command's.
-    return { pid: child.pid, startTicks: readProcStat(child.pid)?.startTicks ?? '' };
+    // Read beforehand for a prepared shell: reading /proc/PID/stat here would
+    // wait for the exec under way, on the critical path of a respawn.
+    const startTicks = prepared ? this.readyTicks : (readProcStat(child.pid)?.startTicks ?? '');
+    this.launched.add(child);
+    sendGo(child.stdio[3] as Writable | null);
+    // Its output waits in the pipes until the loop reads them: taken after the go, nothing is missed.
+    this.options.onOutput?.(child.stdout, child.stderr, child.pid);
+    this.prepareSoon();
+    return { pid: child.pid, startTicks };
   }
 
   /**
@@ -108,7 +116,9 @@ export class ReadyShellSpawner {
 
   private prepare(): void {
     this.prepareTimer = null;
-    if (this.ready === null && !this.disposed) this.ready = this.spawnShell();
+    if (this.ready !== null || this.disposed) return;
+    this.ready = this.spawnShell();
+    this.readyTicks = this.ready?.pid === undefined ? '' : (readProcStat(this.ready.pid)?.startTicks ?? '');
   }
 
   /**
@@ -168,4 +178,26 @@ export class ReadyShellSpawner {
     });
     return child;
   }
+}
+
+/**
+ * The go: one byte into the ready shell's fd 3, then our end is closed. A
+ * write(2) on the pipe's descriptor, not the stream's end('\n'): that took
+ * a fifth of the supervisor's time from a death to the go (0.12 of 0.57
+ * ms, measured), on the critical path of every respawn. Node exposes a
+ * pipe's descriptor only as its handle's fd; without it, end() does the same.
+ */
+function sendGo(pipe: Writable | null): void {
+  if (pipe === null) return;
+  const fd = (pipe as { _handle?: { fd?: unknown } })._handle?.fd;
+  if (typeof fd === 'number' && fd >= 0) {
+    try {
+      fs.writeSync(fd, '\n');
+    } catch {
+      // the shell is gone (EPIPE): its exit is on its way, as after end()
+    }
+    pipe.destroy();
+    return;
+  }
+  pipe.end('\n');
 }

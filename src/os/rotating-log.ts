@@ -105,7 +105,6 @@ export class RotatingLog {
   private readonly queue: Pending[] = [];
   private current: Pending | null = null;
   private offset = 0;
-  private pieceEnd = 0;
   private stepping = false;
   private wantReopen = false;
   private wantClear = false;
@@ -139,6 +138,22 @@ export class RotatingLog {
   }
 
   /**
+   * Appends CHUNK, whose memory the caller reuses once this returns (a
+   * FIFO's shared read buffer, os/fifo.ts): it is written before this
+   * returns, unless a write is under way (this was called from one of its
+   * done callbacks), when a copy waits its turn.
+   */
+  writeBorrowed(chunk: Buffer): void {
+    if (this.closing) return; // after close(): dropped, as a closed file would
+    if (this.busy()) {
+      this.queue.push({ chunk: Buffer.from(chunk), done: undefined });
+      return;
+    }
+    this.queue.push({ chunk, done: undefined });
+    this.step(); // not closed (closing is not set): writes the queue out, this chunk included
+  }
+
+  /**
    * Copies READABLE into the log until it ends or fails, pausing it while
    * MAX_IN_FLIGHT chunks wait. Resolves once its last byte is in the file.
    */
@@ -148,7 +163,7 @@ export class RotatingLog {
       let finished = false;
       const settle = (): void => {
         if (!finished || inFlight > 0) return;
-        this.endOfSource();
+        this.sourceEnded();
         resolve();
       };
       const written = (): void => {
@@ -204,7 +219,7 @@ export class RotatingLog {
    * A source ended: a line it left open is over (its writer is gone), so a
    * rotation or reopen waiting for that line's end need wait no more.
    */
-  private endOfSource(): void {
+  sourceEnded(): void {
     this.atLineStart = true;
     this.kick();
   }
@@ -245,19 +260,26 @@ export class RotatingLog {
           this.rotate();
           continue;
         }
-        this.pieceEnd = stop;
-        this.written(...writeNow(this.fd, chunk, this.offset, stop - this.offset));
+        this.writePiece(chunk, stop);
       }
     } finally {
       this.stepping = false;
     }
   }
 
-  private written(error: NodeJS.ErrnoException | null, count: number): void {
-    const chunk = this.current!.chunk;
-    if (error !== null || count <= 0) {
-      this.report(error ?? Object.assign(new Error(`write to ${this.path} made no progress`), { code: 'EIO' }));
-      this.offset = this.pieceEnd; // dropped; the next piece tries again
+  /** One write(2) of CHUNK from the offset up to STOP; what fails is dropped and reported. */
+  private writePiece(chunk: Buffer, stop: number): void {
+    let count: number;
+    try {
+      count = fs.writeSync(this.fd, chunk, this.offset, stop - this.offset);
+    } catch (error) {
+      this.report(error as NodeJS.ErrnoException);
+      this.offset = stop; // dropped; the next piece tries again
+      return;
+    }
+    if (count <= 0) {
+      this.report(Object.assign(new Error(`write to ${this.path} made no progress`), { code: 'EIO' }));
+      this.offset = stop;
     } else {
       this.failing = null;
       this.offset += count;
@@ -335,15 +357,6 @@ export class RotatingLog {
     } catch {
       // the host's reporter must not break the log
     }
-  }
-}
-
-/** write(2) of LENGTH bytes of CHUNK from OFFSET: [null, bytes written] or [the error, 0]. */
-function writeNow(fd: number, chunk: Buffer, offset: number, length: number): [NodeJS.ErrnoException | null, number] {
-  try {
-    return [null, fs.writeSync(fd, chunk, offset, length)];
-  } catch (error) {
-    return [error as NodeJS.ErrnoException, 0];
   }
 }
 

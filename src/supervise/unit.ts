@@ -1,6 +1,12 @@
 import { initialStatus, step, type Run, type UnitEffect, type UnitEvent, type UnitLogEvent, type UnitRules, type UnitStatus } from '../policy/machine';
 
 /**
+ * How long after a death the rest of its session (processes it left in
+ * other process groups) is looked for: after the next run has started.
+ */
+const SESSION_SCAN_DELAY_MS = 20;
+
+/**
  * What a unit needs from the world. Real defaults come from
  * unit-deps.ts; a test passes fakes and a fake clock.
  */
@@ -93,7 +99,9 @@ export class Unit {
       case 'reap-remains': {
         const { run } = effect;
         deps.killGroup(run);
-        setImmediate(() => deps.killSession(run));
+        // The scan of /proc costs milliseconds of CPU: done at once, it held up
+        // the next run (woken on this CPU) for as long, on a busy machine.
+        setTimeout(() => deps.killSession(run), SESSION_SCAN_DELAY_MS);
         return;
       }
       case 'set-timer':

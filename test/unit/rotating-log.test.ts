@@ -160,6 +160,34 @@ describe('RotatingLog', () => {
     for (const content of files) assert.ok(content.endsWith('\n') && content.length <= 4000 + 10);
   });
 
+  it('writeBorrowed() writes before it returns, rotating as write() does: the caller may reuse its buffer at once', async (t) => {
+    const file = path.join(makeTempDir(t), 'app.log');
+    const log = new RotatingLog(file, { maxBytes: 95, backups: 20 });
+    const input = numberedLines(1, 100);
+    const reused = Buffer.alloc(37);
+    for (let at = 0; at < input.length; at += 37) {
+      const length = reused.write(input.slice(at, at + 37));
+      log.writeBorrowed(reused.subarray(0, length));
+      reused.fill(0x2a); // what a later read would do to the shared buffer
+    }
+    await log.close();
+    const { text, files } = readAll(file, 20);
+    assert.equal(text, input);
+    for (const content of files) assert.ok(content.endsWith('\n'));
+  });
+
+  it('writeBorrowed() during a write (from a done callback) keeps a copy for its turn', async (t) => {
+    const file = path.join(makeTempDir(t), 'app.log');
+    const log = new RotatingLog(file, { maxBytes: 0, backups: 0 });
+    const reused = Buffer.from('two\n');
+    log.write(Buffer.from('one\n'), () => {
+      log.writeBorrowed(reused);
+      reused.write('XXX\n');
+    });
+    await log.close();
+    assert.equal(fs.readFileSync(file, 'utf8'), 'one\ntwo\n');
+  });
+
   it('reopen() starts a new file after an external rename, at a line boundary', async (t) => {
     const file = path.join(makeTempDir(t), 'app.log');
     const log = new RotatingLog(file, { maxBytes: 0, backups: 0 });

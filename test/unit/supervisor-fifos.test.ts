@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -43,9 +44,9 @@ describe('FifoChannel', () => {
     const ino = fs.lstatSync(file).ino;
     makeFifos([file]);
     assert.equal(fs.lstatSync(file).ino, ino, 'an existing FIFO is kept');
-    const channel = new FifoChannel(file);
     const chunks: Buffer[] = [];
-    channel.readable.on('data', (chunk: Buffer) => chunks.push(chunk));
+    // The sink's chunk is a view of a reused buffer: it copies what it keeps.
+    const channel = new FifoChannel(file, (chunk) => chunks.push(Buffer.from(chunk)));
     fs.writeSync(channel.writeFd, 'one\n');
     // A second writer, as a run's stdout is: the channel's own write end is not the only one.
     const other = fs.openSync(file, 'w');
@@ -54,4 +55,23 @@ describe('FifoChannel', () => {
     await channel.close();
     assert.equal(Buffer.concat(chunks).toString(), 'one\ntwo\n');
   });
+
+  it('two channels share one read buffer: each chunk is handed over before the next read', async (t) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tdaemon-fifo-'));
+    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const files = [path.join(dir, 'a.stdout'), path.join(dir, 'b.stdout')];
+    makeFifos(files);
+    const received = ['', ''];
+    const channels = files.map((file, i) => new FifoChannel(file, (chunk) => (received[i] += chunk.toString())));
+    const big = (letter: string) => `${letter.repeat(99)}\n`.repeat(2000); // 200 kB: several reads each
+    const texts = [big('a'), big('b')];
+    // Both written at once from children, so the reads of the two channels interleave.
+    const writers = files.map((file) => spawn('sh', ['-c', 'cat > "$1"', 'sh', file], { stdio: ['pipe', 'ignore', 'inherit'] }));
+    writers.forEach((writer, i) => writer.stdin.end(texts[i]));
+    await Promise.all(writers.map((writer) => new Promise((resolve) => writer.once('exit', resolve))));
+    await Promise.all(channels.map((channel) => channel.close()));
+    assert.equal(received[0], texts[0]);
+    assert.equal(received[1], texts[1]);
+  });
 });
+

@@ -83,9 +83,15 @@ interface Channel {
 function openChannel(file: string, spec: LogSpec, fifoPath: string, onError: (message: string) => void): Channel {
   if (file === '') return { fd: fs.openSync('/dev/null', 'w'), file, log: null, fifo: null, copied: null };
   if (fifoPath !== '') {
-    const fifo = new FifoChannel(fifoPath);
+    // The sink runs only once the loop reads (log is set by then); each read is
+    // written to the file before the next (the read buffer is shared), so it needs no queue.
+    const fifo = new FifoChannel(
+      fifoPath,
+      (chunk) => log.writeBorrowed(chunk),
+      (error) => onError(`log ${file}: ${error.message}`),
+    );
     const log = new RotatingLog(file, { maxBytes: spec.maxbytes, backups: spec.backups, mode: 0o644, onError: (error) => onError(`log ${file}: ${error.message}`) });
-    return { fd: fifo.writeFd, file, log, fifo, copied: log.copyFrom(fifo.readable) };
+    return { fd: fifo.writeFd, file, log, fifo, copied: fifo.drained.then(() => log.sourceEnded()) };
   }
   const fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT, 0o644);
   return { fd, file, log: null, fifo: null, copied: null };
