@@ -21,8 +21,7 @@ export function isCrossSite(headers: IncomingHttpHeaders): boolean {
 /** True when the Host header names this machine by a loopback name or address (not a name that could be rebound). */
 export function isLoopbackHostHeader(host: string | undefined): boolean {
   if (host === undefined) return true; // HTTP/1.0 clients send none; a browser always does
-  const name = host.startsWith('[') ? host.slice(1, host.indexOf(']')) : host.replace(/:\d+$/, '');
-  return name === 'localhost' || name === '::1' || /^127\.\d+\.\d+\.\d+$/.test(name);
+  return isLoopback(host.startsWith('[') ? host.slice(1, host.indexOf(']')) : host.replace(/:\d+$/, ''));
 }
 
 /** 127.0.0.0/8, ::1 and localhost: only this machine can connect. */

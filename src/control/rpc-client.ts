@@ -3,9 +3,8 @@
  * socket (`unix:///path`) or TCP (`http://host:port`), with keep-alive and
  * basic auth. Faults come back as RpcFault; transport trouble as
  * RpcTransportError with a kind the verbs map to supervisorctl's messages.
- * Calls go over http-client.ts; only the log follower loads node:http.
+ * Calls go over http-client.ts, not node:http (see there why).
  */
-import type * as Http from 'node:http';
 import { HttpConnection } from './http-client';
 import { RpcFault } from './protocol';
 import { decodeMethodResponse, encodeMethodCall, type XmlRpcValue } from './xmlrpc';
@@ -88,55 +87,17 @@ export function createRpcClient(options: RpcClientOptions): RpcClient {
   return { call, close: () => connection.close() };
 }
 
-function basicAuthorization(options: RpcClientOptions): string | undefined {
+/** The Authorization header for the options' user and password, if both are given. */
+export function basicAuthorization(options: RpcClientOptions): string | undefined {
   if (options.username === undefined || options.password === undefined) return undefined;
   return `Basic ${Buffer.from(`${options.username}:${options.password}`).toString('base64')}`;
 }
 
-function transportError(error: Error, serverUrl: string): RpcTransportError {
+/** ERROR as supervisorctl words it for SERVER_URL (refused, no such file), else with the URL in front. */
+export function transportError(error: Error, serverUrl: string): RpcTransportError {
   if (error instanceof RpcTransportError) return error;
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ECONNREFUSED') return new RpcTransportError('refused', `${serverUrl} refused connection`);
   if (code === 'ENOENT') return new RpcTransportError('no-such-file', `${serverUrl} no such file`);
   return new RpcTransportError('other', `${serverUrl}: ${error.message}`);
-}
-
-export interface LogtailStream {
-  /** Stops following (closes the connection). */
-  close(): void;
-  /** Settles when the server ends the stream or close() is called. */
-  readonly ended: Promise<void>;
-}
-
-/**
- * Follows a process's log through GET /logtail/NAME/CHANNEL, as
- * `supervisorctl tail -f` does: ON_DATA gets the last 1024 bytes, then every
- * append. Rejects with RpcTransportError (status 404 for an unknown process
- * or a log not written yet).
- */
-export function openLogtail(options: RpcClientOptions, namespec: string, channel: 'stdout' | 'stderr', onData: (chunk: Buffer) => void): Promise<LogtailStream> {
-  const http = require('node:http') as typeof Http;
-  const target = parseServerUrl(options.serverUrl);
-  const headers: Record<string, string> = {};
-  const authorization = basicAuthorization(options);
-  if (authorization !== undefined) headers.Authorization = authorization;
-  const where = 'socketPath' in target ? { socketPath: target.socketPath, host: 'localhost' } : { host: target.host, port: target.port };
-  return new Promise((resolve, reject) => {
-    const req = http.request({ ...where, agent: false, method: 'GET', path: `/logtail/${encodeURIComponent(namespec)}/${channel}`, headers }, (res) => {
-      if (res.statusCode !== 200) {
-        res.resume();
-        reject(new RpcTransportError('http-status', `${options.serverUrl}/logtail/${namespec}/${channel}: ${res.statusCode} ${res.statusMessage}`, res.statusCode));
-        return;
-      }
-      res.on('data', onData);
-      const ended = new Promise<void>((done) => {
-        res.on('end', done);
-        res.on('close', done);
-        res.on('error', () => done());
-      });
-      resolve({ close: () => req.destroy(), ended });
-    });
-    req.on('error', (error) => reject(transportError(error, options.serverUrl)));
-    req.end();
-  });
 }
