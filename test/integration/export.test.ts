@@ -11,11 +11,12 @@ import { nodeConfigDeps } from '../../src/app/config-deps';
 import { loadConfig } from '../../src/config';
 import { findGroup, findUser } from '../../src/os/accounts';
 import { readState } from '../../src/os/state-file';
-import { fixture, ROOT, TDAEMON } from '../helpers/paths';
+import { fixture, ROOT } from '../helpers/paths';
 import { isDead, Reaper, waitFor } from '../helpers/processes';
-import { run, type RunResult } from '../helpers/run';
+import { run } from '../helpers/run';
 import { makeTempDir } from '../helpers/tmp';
 import { valueOf } from '../helpers/unit-file';
+import { tdaemonIn } from '../helpers/daemon-test';
 
 type Context = Parameters<typeof makeTempDir>[0];
 
@@ -28,9 +29,7 @@ function findInPath(command: string): string {
 }
 const HAVE_SUPERVISORD = have('supervisord');
 
-function td(dir: string, ...args: string[]): Promise<RunResult> {
-  return run(TDAEMON, args, { cwd: dir });
-}
+const td = tdaemonIn;
 
 /**
  * What verify may say of a good unit: systemd before 254 does not know the

@@ -5,8 +5,9 @@ import * as zlib from 'node:zlib';
 import { describe, it, type TestContext } from 'node:test';
 import { fixture, TDAEMON } from '../helpers/paths';
 import { isDead, readPid, Reaper, waitFor } from '../helpers/processes';
-import { run, type RunResult } from '../helpers/run';
+import { run } from '../helpers/run';
 import { makeTempDir } from '../helpers/tmp';
+import { tdaemonIn } from '../helpers/daemon-test';
 
 /*
  * Rotation that keeps logging (issue 13, point 9): a watched daemon's
@@ -19,9 +20,7 @@ import { makeTempDir } from '../helpers/tmp';
 const WRITER = fixture('numbered-writer.js');
 const LOGROTATE = fs.existsSync('/usr/sbin/logrotate') ? '/usr/sbin/logrotate' : 'logrotate';
 
-function td(dir: string, ...args: string[]): Promise<RunResult> {
-  return run(TDAEMON, args, { cwd: dir });
-}
+const td = tdaemonIn;
 
 /** The "line N" numbers of the log files BASE.N ... BASE.1, BASE, oldest first; the watchdog's own lines are skipped. */
 function linesInOrder(base: string): { numbers: number[]; files: string[] } {

@@ -2,25 +2,18 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { TDAEMON } from '../helpers/paths';
-import { isDead, readPid, Reaper, waitFor } from '../helpers/processes';
-import { run, type RunResult } from '../helpers/run';
+import { isDead, readPid, waitFor } from '../helpers/processes';
 import { makeTempDir } from '../helpers/tmp';
+import { daemonTestDir, tdaemonIn } from '../helpers/daemon-test';
 import { logDirectory, runtimeDirectory } from '../../src/os/paths';
 
 type Context = Parameters<typeof makeTempDir>[0];
 
 /** issue 13, "Smaller things users hit": the lines users read, asserted as they see them. */
 
-function td(dir: string, ...args: string[]): Promise<RunResult> {
-  return run(TDAEMON, args, { cwd: dir });
-}
+const td = tdaemonIn;
 
-function setUp(t: Context): { dir: string; reaper: Reaper } {
-  const reaper = new Reaper();
-  t.after(() => reaper.reap());
-  return { dir: makeTempDir(t, 'tdaemon-messages-'), reaper };
-}
+const setUp = (t: Context) => daemonTestDir(t, 'tdaemon-messages-');
 
 /** A port no other test of this run picks: tests of several files run at once. */
 function freePort(offset: number): number {

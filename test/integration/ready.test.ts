@@ -7,16 +7,13 @@ import { fixture, TDAEMON } from '../helpers/paths';
 import { isDead, isRunning, processesWithArg, readPid, Reaper, waitFor } from '../helpers/processes';
 import { run, type RunResult } from '../helpers/run';
 import { makeTempDir } from '../helpers/tmp';
+import { daemonTestDir } from '../helpers/daemon-test';
 
 type Context = Parameters<typeof makeTempDir>[0];
 
 /** start --ready (issue 13, point 6): start returns when the daemon is ready, or fails and leaves nothing running. */
 
-function setUp(t: Context): { dir: string; reaper: Reaper } {
-  const reaper = new Reaper();
-  t.after(() => reaper.reap());
-  return { dir: makeTempDir(t, 'tdaemon-ready-'), reaper };
-}
+const setUp = (t: Context) => daemonTestDir(t, 'tdaemon-ready-');
 
 /** Runs bin/tdaemon in DIR, tracking what its pidfile names even if an assertion fails later. */
 async function td(dir: string, reaper: Reaper, pidfile: string, ...args: string[]): Promise<RunResult & { ms: number }> {

@@ -6,6 +6,7 @@ import { binsForNobody, TDAEMON } from '../helpers/paths';
 import { isDead, isRunning, readPid, Reaper, waitFor } from '../helpers/processes';
 import { run, type RunResult } from '../helpers/run';
 import { IS_ROOT, makeTempDir } from '../helpers/tmp';
+import { daemonTestDir } from '../helpers/daemon-test';
 
 type Context = Parameters<typeof makeTempDir>[0];
 
@@ -17,11 +18,7 @@ type Context = Parameters<typeof makeTempDir>[0];
 
 const CRON_ENV = { PATH: '/usr/bin:/bin' };
 
-function setUp(t: Context): { dir: string; reaper: Reaper } {
-  const reaper = new Reaper();
-  t.after(() => reaper.reap());
-  return { dir: makeTempDir(t, 'tdaemon-env-'), reaper };
-}
+const setUp = (t: Context) => daemonTestDir(t, 'tdaemon-env-');
 
 /** bin/tdaemon with exactly ENV (node by its path: PATH may not find it). */
 async function td(dir: string, reaper: Reaper, env: NodeJS.ProcessEnv, ...args: string[]): Promise<RunResult> {

@@ -9,20 +9,15 @@ import { isDead, isRunning, readPid, Reaper, startTicks, waitFor } from '../help
 import { plainRecord } from '../helpers/records';
 import { run, runInPty, sh, type RunResult } from '../helpers/run';
 import { IS_ROOT, makeTempDir } from '../helpers/tmp';
+import { daemonTestDir, tdaemonIn } from '../helpers/daemon-test';
 
 type Context = Parameters<typeof makeTempDir>[0];
 
 const AS_NOBODY = ['--reuid=65534', '--regid=65534', '--clear-groups'];
 
-function setUp(t: Context): { dir: string; reaper: Reaper } {
-  const reaper = new Reaper();
-  t.after(() => reaper.reap());
-  return { dir: makeTempDir(t, 'tdaemon-safety-'), reaper };
-}
+const setUp = (t: Context) => daemonTestDir(t, 'tdaemon-safety-');
 
-function td(dir: string, ...args: string[]): Promise<RunResult> {
-  return run(TDAEMON, args, { cwd: dir });
-}
+const td = tdaemonIn;
 
 let markers = 0;
 /** An argument no other process has: `sleep MARKER` is a process the test can tell from every other. */

@@ -8,23 +8,13 @@ import { binsForNobody, fixture, TDAEMON } from '../helpers/paths';
 import { isDead, isRunning, procSession, procState, procStatusField, readPid, Reaper, sessionMembers, waitFor } from '../helpers/processes';
 import { run, sh, type RunResult } from '../helpers/run';
 import { IS_ROOT, makeTempDir } from '../helpers/tmp';
+import { daemonTestDir, tdaemonIn } from '../helpers/daemon-test';
 
 type Context = Parameters<typeof makeTempDir>[0];
 
-/** Runs bin/tdaemon in DIR to its end. */
-function td(dir: string, ...args: string[]): Promise<RunResult> {
-  return run(TDAEMON, args, { cwd: dir });
-}
+const td = tdaemonIn;
 
-/** A fresh directory and a reaper that ends, by pid, whatever the test started. */
-function setUp(t: Context): { dir: string; reaper: Reaper } {
-  // The reaper is registered first: after-hooks run in order, and a daemon
-  // still writing its log would keep its directory from being removed.
-  const reaper = new Reaper();
-  t.after(() => reaper.reap());
-  const dir = makeTempDir(t, 'tdaemon-test-');
-  return { dir, reaper };
-}
+const setUp = (t: Context) => daemonTestDir(t, 'tdaemon-test-');
 
 let markers = 0;
 /**
